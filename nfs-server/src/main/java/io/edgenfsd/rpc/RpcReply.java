@@ -1,0 +1,65 @@
+package io.edgenfsd.rpc;
+
+import io.edgenfsd.xdr.XdrEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.FileRegion;
+
+/**
+ * The body of an accepted reply being built. Most replies are one buffer; a READ may append a
+ * {@link FileRegion} (sent with sendfile) followed by a tail buffer, written to the socket as one unit.
+ */
+public final class RpcReply {
+    private final ByteBuf head;
+    private final XdrEncoder encoder;
+    private FileRegion region;
+    private ByteBuf tail;
+
+    RpcReply(ByteBuf head) {
+        this.head = head;
+        this.encoder = new XdrEncoder(head);
+    }
+
+    public XdrEncoder encoder() {
+        return tail != null ? new XdrEncoder(tail) : encoder;
+    }
+
+    public ByteBuf head() {
+        return head;
+    }
+
+    public boolean hasRegion() {
+        return region != null;
+    }
+
+    /** Appends file data sent by sendfile; everything encoded afterwards goes to a tail buffer. */
+    public XdrEncoder appendRegion(FileRegion fileRegion, ByteBuf tailBuffer) {
+        if (region != null) {
+            throw new IllegalStateException("one file region per reply");
+        }
+        region = fileRegion;
+        tail = tailBuffer;
+        return new XdrEncoder(tail);
+    }
+
+    FileRegion region() {
+        return region;
+    }
+
+    ByteBuf tail() {
+        return tail;
+    }
+
+    long length() {
+        return head.readableBytes() + (region == null ? 0 : region.count() + tail.readableBytes());
+    }
+
+    /** Drops a region and tail (when the reply is replaced by an error). */
+    public void discardRegion() {
+        if (region != null) {
+            region.release();
+            tail.release();
+            region = null;
+            tail = null;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.edgenfsd.rpc;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** TCP listener for ONC RPC: native epoll where Netty ships it, NIO elsewhere (e.g. armv7). */
+public final class RpcServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RpcServer.class);
+
+    private final EventLoopGroup boss;
+    private final EventLoopGroup io;
+    private final ExecutorService workers;
+    private Channel serverChannel;
+
+    public RpcServer(ExecutorService workers, int ioThreads) {
+        IoHandlerFactory factory = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.boss = new MultiThreadIoEventLoopGroup(1, factory);
+        this.io = new MultiThreadIoEventLoopGroup(ioThreads, factory);
+        this.workers = workers;
+    }
+
+    public String transportName() {
+        return Epoll.isAvailable() ? "epoll" : "nio";
+    }
+
+    public InetSocketAddress bind(InetSocketAddress address, Map<Integer, RpcProgram> programs, int maxRecord)
+            throws InterruptedException {
+        Class<? extends ServerChannel> channelClass =
+                Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, io)
+                .channel(channelClass)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.SO_BACKLOG, 128)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast("record", new RecordMarkingDecoder(maxRecord));
+                        ch.pipeline().addLast("rpc", new RpcDispatcher(programs, workers));
+                    }
+                });
+        serverChannel = b.bind(address).sync().channel();
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** Stops accepting, lets in-flight calls finish, then closes connections. */
+    @Override
+    public void close() {
+        if (serverChannel != null) {
+            serverChannel.close().awaitUninterruptibly();
+        }
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("calls still running after 10 s at shutdown");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        io.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+}

@@ -1,0 +1,111 @@
+package io.edgenfsd.state;
+
+import io.edgenfsd.rpc.RpcConnection;
+
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** An NFSv4.1 session (RFC 8881 section 2.10): fore-channel slots plus an optional back channel. */
+public final class Session {
+    private final byte[] id;
+    private final ClientRecord client;
+    private final Slot[] slots;
+    private final ChannelAttrs fore;
+    private final ChannelAttrs back;
+    private final int callbackProgram;
+    private final CallbackSecurity callbackSecurity;
+    private final Set<RpcConnection> connections = ConcurrentHashMap.newKeySet();
+    private volatile RpcConnection backChannel;
+    private int callbackSequence;
+    private volatile boolean destroyed;
+
+    Session(byte[] id, ClientRecord client, ChannelAttrs fore, ChannelAttrs back, int callbackProgram,
+            CallbackSecurity callbackSecurity) {
+        this.id = id;
+        this.client = client;
+        this.fore = fore;
+        this.back = back;
+        this.callbackProgram = callbackProgram;
+        this.callbackSecurity = callbackSecurity;
+        this.slots = new Slot[fore.maxRequests()];
+        for (int i = 0; i < slots.length; i++) {
+            slots[i] = new Slot();
+        }
+    }
+
+    public byte[] id() {
+        return id.clone();
+    }
+
+    public ClientRecord client() {
+        return client;
+    }
+
+    public ChannelAttrs fore() {
+        return fore;
+    }
+
+    public ChannelAttrs back() {
+        return back;
+    }
+
+    public int slotCount() {
+        return slots.length;
+    }
+
+    public Slot slot(int i) {
+        return slots[i];
+    }
+
+    public int callbackProgram() {
+        return callbackProgram;
+    }
+
+    public CallbackSecurity callbackSecurity() {
+        return callbackSecurity;
+    }
+
+    public void bindFore(RpcConnection c) {
+        connections.add(c);
+    }
+
+    public boolean isBound(RpcConnection c) {
+        return connections.contains(c);
+    }
+
+    public void bindBack(RpcConnection c) {
+        connections.add(c);
+        backChannel = c;
+    }
+
+    /** The connection our callbacks use, or null when the client has none open (SEQ4_STATUS_CB_PATH_DOWN). */
+    public RpcConnection backChannel() {
+        RpcConnection c = backChannel;
+        return c != null && c.isOpen() ? c : null;
+    }
+
+    public synchronized int nextCallbackSequence() {
+        return ++callbackSequence;
+    }
+
+    public boolean destroyed() {
+        return destroyed;
+    }
+
+    void destroy() {
+        destroyed = true;
+    }
+
+    public String idHex() {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : id) {
+            sb.append(String.format("%02x", b));
+        }
+        return sb.toString();
+    }
+
+    public boolean hasId(byte[] other) {
+        return Arrays.equals(id, other);
+    }
+}

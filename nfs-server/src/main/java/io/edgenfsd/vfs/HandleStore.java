@@ -1,0 +1,25 @@
+package io.edgenfsd.vfs;
+
+import io.edgenfsd.compound.NfsException;
+import io.edgenfsd.export.Export;
+
+import java.nio.file.Path;
+
+/** Turns objects into opaque file handles and back (DESIGN.md: file handles). */
+public interface HandleStore {
+    /** Handle bytes for the object at {@code path} (whose lstat is {@code stat}) inside {@code export}. */
+    byte[] handleFor(Export export, Path path, Stat stat) throws NfsException;
+
+    /** The export id a handle claims; the caller finds the export and then calls {@link #resolve}. */
+    int exportId(byte[] handle) throws NfsException;
+
+    /** The current path of the object, or NFS4ERR_STALE / NFS4ERR_BADHANDLE. */
+    Path resolve(Export export, byte[] handle) throws NfsException;
+
+    /** Whether handles survive a restart (kernel handles) or not (in-memory table). */
+    boolean persistent();
+
+    /** Told after a rename through the server so path-based stores follow the object. */
+    default void renamed(Path from, Path to) {
+    }
+}

@@ -1,0 +1,426 @@
+package io.edgenfsd.vfs;
+
+import io.edgenfsd.compound.NfsException;
+import io.edgenfsd.compound.NfsStatus;
+import io.edgenfsd.export.Export;
+import io.edgenfsd.export.ExportTable;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The only code that touches the local filesystem: handles, the pseudo filesystem joining the exports,
+ * and the object operations the NFS operations need. Permission checks are the kernel's: the caller's
+ * identity is already applied to the thread (see {@link ThreadIdentity}).
+ */
+public final class LocalFs {
+    static final byte PSEUDO_KIND = (byte) 0xE0;
+    private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+
+    private final ExportTable exports;
+    private final HandleStore handles;
+    private final ChangeTracker changes = new ChangeTracker();
+    private final Set<String> pseudoNodes = new TreeSet<>();
+    private final long bootNs = System.currentTimeMillis() * 1_000_000L;
+
+    public LocalFs(ExportTable exports, HandleStore handles) {
+        this.exports = exports;
+        this.handles = handles;
+        for (Export e : exports.exports()) {
+            String p = e.path();
+            while (!p.equals("/")) {
+                int slash = p.lastIndexOf('/');
+                p = slash == 0 ? "/" : p.substring(0, slash);
+                pseudoNodes.add(p);
+            }
+        }
+        pseudoNodes.add("/");
+        for (Export e : exports.exports()) {
+            pseudoNodes.remove(e.path());
+        }
+    }
+
+    public HandleStore handles() {
+        return handles;
+    }
+
+    public ExportTable exports() {
+        return exports;
+    }
+
+    // ----- handles and the pseudo filesystem -----
+
+    public Inode root(InetAddress client) throws NfsException {
+        Optional<Export> rootExport = exports.byPath("/");
+        if (rootExport.isPresent() && visible(rootExport.get(), client)) {
+            return exportRoot(rootExport.get());
+        }
+        return pseudo("/");
+    }
+
+    private Inode pseudo(String p) {
+        byte[] name = p.getBytes(StandardCharsets.UTF_8);
+        byte[] h = new byte[1 + name.length];
+        h[0] = PSEUDO_KIND;
+        System.arraycopy(name, 0, h, 1, name.length);
+        return Inode.pseudo(p, h, new FileKey(-1, pseudoFileId(p)));
+    }
+
+    static long pseudoFileId(String p) {
+        if (p.equals("/")) {
+            return 1;
+        }
+        long h = 1125899906842597L;
+        for (int i = 0; i < p.length(); i++) {
+            h = 31 * h + p.charAt(i);
+        }
+        return (h & 0x7FFFFFFFFFFFL) | 0x100000000000L;
+    }
+
+    public Inode exportRoot(Export e) throws NfsException {
+        return realInode(e, Path.of(e.path()));
+    }
+
+    public Inode realInode(Export e, Path p) throws NfsException {
+        Stat st = lstat(p);
+        return Inode.real(e, p, handles.handleFor(e, p, st), st.key());
+    }
+
+    public boolean visible(Export e, InetAddress client) {
+        return e.optionsFor(client).isPresent();
+    }
+
+    public Inode resolve(byte[] fh, InetAddress client) throws NfsException {
+        if (fh.length == 0 || fh.length > 128) {
+            throw new NfsException(NfsStatus.BADHANDLE, "handle length " + fh.length);
+        }
+        if (fh[0] == PSEUDO_KIND) {
+            String p = new String(fh, 1, fh.length - 1, StandardCharsets.UTF_8);
+            if (!pseudoNodes.contains(p)) {
+                throw new NfsException(NfsStatus.STALE, "no such pseudo node");
+            }
+            return pseudo(p);
+        }
+        int id = handles.exportId(fh);
+        Export e = exports.byId(id).orElseThrow(() -> new NfsException(NfsStatus.STALE, "export " + id + " gone"));
+        Path p = handles.resolve(e, fh);
+        if (!p.startsWith(e.path())) {
+            throw new NfsException(NfsStatus.STALE, "object no longer inside its export");
+        }
+        return Inode.real(e, p, fh, handleKey(p));
+    }
+
+    private FileKey handleKey(Path p) throws NfsException {
+        return lstat(p).key();
+    }
+
+    /** Children of a pseudo node that lead to an export visible to the client. */
+    public List<String> pseudoChildren(String node, InetAddress client) {
+        Set<String> names = new TreeSet<>();
+        String prefix = node.equals("/") ? "/" : node + "/";
+        for (Export e : exports.exports()) {
+            if (e.path().startsWith(prefix) && !e.path().equals(node) && visible(e, client)) {
+                String rest = e.path().substring(prefix.length());
+                int slash = rest.indexOf('/');
+                names.add(slash < 0 ? rest : rest.substring(0, slash));
+            }
+        }
+        return new ArrayList<>(names);
+    }
+
+    public Inode lookup(Inode dir, String name, InetAddress client) throws NfsException {
+        if (dir.isPseudo()) {
+            if (!pseudoChildren(dir.pseudoPath(), client).contains(name)) {
+                throw new NfsException(NfsStatus.NOENT, name);
+            }
+            String child = dir.pseudoPath().equals("/") ? "/" + name : dir.pseudoPath() + "/" + name;
+            Optional<Export> e = exports.byPath(child);
+            if (e.isPresent()) {
+                return exportRoot(e.get());
+            }
+            return pseudo(child);
+        }
+        Path p = dir.path().resolve(name);
+        Stat dirStat = lstat(dir.path());
+        if (!dirStat.isDirectory()) {
+            throw new NfsException(NfsStatus.NOTDIR, dir.toString());
+        }
+        Optional<Export> nested = exports.byPath(p.toString());
+        if (nested.isPresent() && visible(nested.get(), client)) {
+            return exportRoot(nested.get());
+        }
+        return realInode(dir.export(), p);
+    }
+
+    public Inode parent(Inode dir, InetAddress client) throws NfsException {
+        if (dir.isPseudo()) {
+            String p = dir.pseudoPath();
+            if (p.equals("/")) {
+                throw new NfsException(NfsStatus.NOENT, "root has no parent");
+            }
+            int slash = p.lastIndexOf('/');
+            return pseudo(slash == 0 ? "/" : p.substring(0, slash));
+        }
+        if (!lstat(dir.path()).isDirectory()) {
+            throw new NfsException(NfsStatus.NOTDIR, dir.toString());
+        }
+        if (dir.isExportRoot()) {
+            Path parent = dir.path().getParent();
+            if (parent == null) {
+                throw new NfsException(NfsStatus.NOENT, "root has no parent");
+            }
+            for (Export e : exports.exports()) {
+                if (parent.startsWith(e.path()) && !e.path().equals(dir.export().path()) && visible(e, client)) {
+                    return realInode(e, parent);
+                }
+            }
+            return pseudo(parent.toString());
+        }
+        return realInode(dir.export(), dir.path().getParent());
+    }
+
+    // ----- attributes -----
+
+    public Stat stat(Inode i) throws NfsException {
+        if (i.isPseudo()) {
+            long fileid = pseudoFileId(i.pseudoPath());
+            return new Stat(-1, fileid, Stat.S_IFDIR | 0555, 2, 0, 0, 0, 4096, 4096, bootNs, bootNs, bootNs, bootNs);
+        }
+        return lstat(i.path());
+    }
+
+    public Stat lstat(Path p) throws NfsException {
+        try {
+            Map<String, Object> a = Files.readAttributes(p, "unix:*", NOFOLLOW);
+            long ctime = nanos((FileTime) a.get("ctime"));
+            long dev = ((Number) a.get("dev")).longValue();
+            long ino = ((Number) a.get("ino")).longValue();
+            long size = ((Number) a.get("size")).longValue();
+            FileKey key = new FileKey(dev, ino);
+            return new Stat(dev, ino, (Integer) a.get("mode"), (Integer) a.get("nlink"), (Integer) a.get("uid"),
+                    (Integer) a.get("gid"), ((Number) a.get("rdev")).longValue(), size, spaceUsed(p, size),
+                    nanos((FileTime) a.get("lastAccessTime")), nanos((FileTime) a.get("lastModifiedTime")), ctime,
+                    changes.change(key, ctime));
+        } catch (IOException e) {
+            throw Errno.toNfs(e);
+        }
+    }
+
+    private static long spaceUsed(Path p, long size) {
+        return SpaceUsage.bytesAllocated(p, size);
+    }
+
+    private static long nanos(FileTime t) {
+        return t.to(TimeUnit.NANOSECONDS);
+    }
+
+    /** Notes a modification made through the server so the change attribute moves even within one tick. */
+    public void modified(Path p) {
+        try {
+            FileTime ctime = (FileTime) Files.getAttribute(p, "unix:ctime", NOFOLLOW);
+            long ino = ((Number) Files.getAttribute(p, "unix:ino", NOFOLLOW)).longValue();
+            long dev = ((Number) Files.getAttribute(p, "unix:dev", NOFOLLOW)).longValue();
+            changes.modified(new FileKey(dev, ino), nanos(ctime));
+        } catch (IOException ignored) {
+            // object already gone: nothing to track
+        }
+    }
+
+    public FileStore store(Inode i) throws NfsException {
+        try {
+            return Files.getFileStore(i.isPseudo() ? Path.of("/") : i.path());
+        } catch (IOException e) {
+            throw Errno.toNfs(e);
+        }
+    }
+
+    // ----- directory entries -----
+
+    public List<String> list(Inode dir, InetAddress client) throws NfsException {
+        if (dir.isPseudo()) {
+            return pseudoChildren(dir.pseudoPath(), client);
+        }
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.path())) {
+            for (Path p : ds) {
+                names.add(p.getFileName().toString());
+            }
+        } catch (IOException e) {
+            throw Errno.toNfs(e);
+        }
+        return names;
+    }
+
+    // ----- namespace operations -----
+
+    public static Set<PosixFilePermission> perms(int mode) {
+        return PosixFilePermissions.fromString(PosixFilePermissions.toString(fromMode(mode)));
+    }
+
+    private static Set<PosixFilePermission> fromMode(int mode) {
+        Set<PosixFilePermission> s = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] order = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+                PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
+                PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+                PosixFilePermission.OWNER_READ};
+        for (int i = 0; i < order.length; i++) {
+            if ((mode & (1 << i)) != 0) {
+                s.add(order[i]);
+            }
+        }
+        return s;
+    }
+
+    public void createFile(Path p, int mode, boolean exclusive) throws NfsException {
+        try {
+            Files.newByteChannel(p, exclusive ? EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
+                    : EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(fromMode(mode))).close();
+            if ((mode & 07000) != 0) {
+                Files.setAttribute(p, "unix:mode", mode & 07777);
+            }
+        } catch (IOException e) {
+            throw Errno.toNfs(e);
+        }
+    }
+
+    public void mkdir(Path p, int mode) throws NfsException {
+        try {
+            Files.createDirectory(p, PosixFilePermissions.asFileAttribute(fromMode(mode)));
+            if ((mode & 07000) != 0) {
+                int current = (Integer) Files.getAttribute(p, "unix:mode", NOFOLLOW);
+                Files.setAttribute(p, "unix:mode", (current | mode) & 07777);
+            }
+        } catch (IOException e) {
+            throw Errno.toNfs(e);
+        }
+    }
+
+    public void symlink(Path p, String target) throws NfsException {
+        try {
+            Posix.symlink(p, target);
+        } catch (IOException e) {
+            throw Errno.toNfs(e);
+        }
+    }
+
+    public String readlink(Path p) throws NfsException {
+        try {
+            return Posix.readlink(p);
+        } catch (IOException e) {
+            throw Errno.toNfs(e);
+        }
+    }
+
+    public void mknod(Path p, int mode, long dev) throws NfsException {
+        try {
+            Posix.mknod(p, mode, dev);
+        } catch (IOException e) {
+            throw Errno.toNfs(e);
+        }
+    }
+
+    public void remove(Path p) throws NfsException {
+        try {
+            Files.delete(p);
+        } catch (IOException e) {
+            throw Errno.toNfs(e);
+        }
+    }
+
+    public void rename(Path from, Path to) throws NfsException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+            handles.renamed(from, to);
+        } catch (IOException e) {
+            throw Errno.toNfs(e);
+        }
+    }
+
+    public void link(Path existing, Path newLink) throws NfsException {
+        try {
+            Files.createLink(newLink, existing);
+        } catch (IOException e) {
+            throw Errno.toNfs(e);
+        }
+    }
+
+    // ----- attribute changes -----
+
+    public void setMode(Path p, int mode) throws NfsException {
+        try {
+            Files.setAttribute(p, "unix:mode", mode & 07777, NOFOLLOW);
+        } catch (UnsupportedOperationException e) {
+            throw new NfsException(NfsStatus.INVAL, "mode of a symlink");
+        } catch (IOException e) {
+            throw Errno.toNfs(e);
+        }
+    }
+
+    public void setOwner(Path p, int uid, int gid) throws NfsException {
+        try {
+            if (uid != -1) {
+                Files.setAttribute(p, "unix:uid", uid, NOFOLLOW);
+            }
+            if (gid != -1) {
+                Files.setAttribute(p, "unix:gid", gid, NOFOLLOW);
+            }
+        } catch (IOException e) {
+            throw Errno.toNfs(e);
+        }
+    }
+
+    public void setSize(Path p, long size) throws NfsException {
+        try {
+            Posix.truncate(p, size);
+        } catch (IOException e) {
+            throw Errno.toNfs(e);
+        }
+    }
+
+    /** Sets times; a null argument leaves that time alone. */
+    public void setTimes(Path p, FileTime atime, FileTime mtime) throws NfsException {
+        try {
+            Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW).setTimes(mtime, atime, null);
+        } catch (IOException e) {
+            throw Errno.toNfs(e);
+        }
+    }
+
+    // ----- durability -----
+
+    /** Makes a file's data and metadata, or a directory's entries, durable (fsync). */
+    public void sync(Path p, boolean metadata) throws NfsException {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            ch.force(metadata);
+        } catch (IOException e) {
+            throw Errno.toNfs(e);
+        }
+    }
+
+    public static ByteBuffer utf8(String s) {
+        return StandardCharsets.UTF_8.encode(s);
+    }
+}

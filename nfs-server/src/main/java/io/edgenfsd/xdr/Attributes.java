@@ -1,0 +1,232 @@
+package io.edgenfsd.xdr;
+
+import io.edgenfsd.vfs.Stat;
+
+/**
+ * fattr4 (RFC 8881 section 5): which attributes we support, and encoding of the ones a client asks for in
+ * ascending bit order. Values come from an {@link AttrSource}, so this class holds no filesystem logic.
+ */
+public final class Attributes {
+    public static final int SUPPORTED_ATTRS = 0;
+    public static final int TYPE = 1;
+    public static final int FH_EXPIRE_TYPE = 2;
+    public static final int CHANGE = 3;
+    public static final int SIZE = 4;
+    public static final int LINK_SUPPORT = 5;
+    public static final int SYMLINK_SUPPORT = 6;
+    public static final int NAMED_ATTR = 7;
+    public static final int FSID = 8;
+    public static final int UNIQUE_HANDLES = 9;
+    public static final int LEASE_TIME = 10;
+    public static final int RDATTR_ERROR = 11;
+    public static final int ACL = 12;
+    public static final int ACLSUPPORT = 13;
+    public static final int CANSETTIME = 15;
+    public static final int CASE_INSENSITIVE = 16;
+    public static final int CASE_PRESERVING = 17;
+    public static final int CHOWN_RESTRICTED = 18;
+    public static final int FILEHANDLE = 19;
+    public static final int FILEID = 20;
+    public static final int FILES_AVAIL = 21;
+    public static final int FILES_FREE = 22;
+    public static final int FILES_TOTAL = 23;
+    public static final int HOMOGENEOUS = 26;
+    public static final int MAXFILESIZE = 27;
+    public static final int MAXLINK = 28;
+    public static final int MAXNAME = 29;
+    public static final int MAXREAD = 30;
+    public static final int MAXWRITE = 31;
+    public static final int MODE = 33;
+    public static final int NO_TRUNC = 34;
+    public static final int NUMLINKS = 35;
+    public static final int OWNER = 36;
+    public static final int OWNER_GROUP = 37;
+    public static final int RAWDEV = 41;
+    public static final int SPACE_AVAIL = 42;
+    public static final int SPACE_FREE = 43;
+    public static final int SPACE_TOTAL = 44;
+    public static final int SPACE_USED = 45;
+    public static final int TIME_ACCESS = 47;
+    public static final int TIME_ACCESS_SET = 48;
+    public static final int TIME_DELTA = 51;
+    public static final int TIME_METADATA = 52;
+    public static final int TIME_MODIFY = 53;
+    public static final int TIME_MODIFY_SET = 54;
+    public static final int MOUNTED_ON_FILEID = 55;
+    public static final int SUPPATTR_EXCLCREAT = 75;
+
+    private static final int[] SUPPORTED_LIST = {SUPPORTED_ATTRS, TYPE, FH_EXPIRE_TYPE, CHANGE, SIZE, LINK_SUPPORT,
+            SYMLINK_SUPPORT, NAMED_ATTR, FSID, UNIQUE_HANDLES, LEASE_TIME, RDATTR_ERROR, ACLSUPPORT, CANSETTIME,
+            CASE_INSENSITIVE, CASE_PRESERVING, CHOWN_RESTRICTED, FILEHANDLE, FILEID, FILES_AVAIL, FILES_FREE,
+            FILES_TOTAL, HOMOGENEOUS, MAXFILESIZE, MAXLINK, MAXNAME, MAXREAD, MAXWRITE, MODE, NO_TRUNC, NUMLINKS,
+            OWNER, OWNER_GROUP, RAWDEV, SPACE_AVAIL, SPACE_FREE, SPACE_TOTAL, SPACE_USED, TIME_ACCESS,
+            TIME_ACCESS_SET, TIME_DELTA, TIME_METADATA, TIME_MODIFY, TIME_MODIFY_SET, MOUNTED_ON_FILEID,
+            SUPPATTR_EXCLCREAT};
+    public static final int[] SUPPORTED = bitmap(SUPPORTED_LIST);
+    public static final int[] WRITABLE = bitmap(SIZE, MODE, OWNER, OWNER_GROUP, TIME_ACCESS_SET, TIME_MODIFY_SET);
+    /** What EXCLUSIVE4_1 may set along with the verifier (section 5.8.1.14); the verifier lives elsewhere. */
+    public static final int[] EXCLCREAT = bitmap(SIZE, MODE, OWNER, OWNER_GROUP, TIME_ACCESS_SET, TIME_MODIFY_SET);
+
+    private Attributes() {
+    }
+
+    public static int[] bitmap(int... bits) {
+        int max = 0;
+        for (int b : bits) {
+            max = Math.max(max, b);
+        }
+        int[] words = new int[max / 32 + 1];
+        for (int b : bits) {
+            words[b / 32] |= 1 << (b % 32);
+        }
+        return words;
+    }
+
+    public static boolean isSet(int[] bitmap, int bit) {
+        int w = bit / 32;
+        return w < bitmap.length && (bitmap[w] & (1 << (bit % 32))) != 0;
+    }
+
+    public static int[] and(int[] a, int[] b) {
+        int[] r = new int[Math.min(a.length, b.length)];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = a[i] & b[i];
+        }
+        return r;
+    }
+
+    /** Bits set in {@code a} but not in {@code b}. */
+    public static boolean hasBitsOutside(int[] a, int[] b) {
+        for (int i = 0; i < a.length; i++) {
+            int allowed = i < b.length ? b[i] : 0;
+            if ((a[i] & ~allowed) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Values of one object's attributes. Filesystem-wide values are computed lazily by the source. */
+    public interface AttrSource {
+        Stat stat();
+
+        byte[] fileHandle();
+
+        long fsidMajor();
+
+        long fsidMinor();
+
+        long mountedOnFileId();
+
+        int leaseSeconds();
+
+        long maxRead();
+
+        long maxWrite();
+
+        boolean persistentHandles();
+
+        String owner(int uid);
+
+        String group(int gid);
+
+        /** {files_avail, files_free, files_total, space_avail, space_free, space_total}. */
+        long[] fsUsage();
+    }
+
+    /** Writes fattr4 for the requested attributes that we support. */
+    public static void encode(XdrEncoder out, int[] requested, AttrSource src, int rdattrError) {
+        int[] returned = new int[SUPPORTED.length];
+        int bitmapPos = out.position();
+        out.writeInt(SUPPORTED.length);
+        for (int i = 0; i < SUPPORTED.length; i++) {
+            out.writeInt(0);
+        }
+        int lenPos = out.position();
+        out.writeInt(0);
+        long[] usage = null;
+        Stat st = src.stat();
+        for (int bit : SUPPORTED_LIST) {
+            if (!isSet(requested, bit)) {
+                continue;
+            }
+            if (bit == RDATTR_ERROR && rdattrError < 0) {
+                continue;
+            }
+            if (st == null && bit != RDATTR_ERROR) {
+                continue;
+            }
+            if (bit >= FILES_AVAIL && bit <= FILES_TOTAL || bit >= SPACE_AVAIL && bit <= SPACE_TOTAL) {
+                if (usage == null) {
+                    usage = src.fsUsage();
+                }
+            }
+            returned[bit / 32] |= 1 << (bit % 32);
+            switch (bit) {
+                case SUPPORTED_ATTRS -> out.writeBitmap(SUPPORTED);
+                case TYPE -> out.writeInt(st.nfsType());
+                case FH_EXPIRE_TYPE -> out.writeInt(src.persistentHandles() ? 0 : 2);
+                case CHANGE -> out.writeLong(st.change());
+                case SIZE -> out.writeLong(st.size());
+                case LINK_SUPPORT, SYMLINK_SUPPORT, UNIQUE_HANDLES, CANSETTIME, CASE_PRESERVING, CHOWN_RESTRICTED,
+                        HOMOGENEOUS, NO_TRUNC -> out.writeBool(true);
+                case NAMED_ATTR, CASE_INSENSITIVE -> out.writeBool(false);
+                case FSID -> out.writeLong(src.fsidMajor()).writeLong(src.fsidMinor());
+                case LEASE_TIME -> out.writeInt(src.leaseSeconds());
+                case RDATTR_ERROR -> out.writeInt(rdattrError);
+                case ACLSUPPORT -> out.writeInt(0);
+                case FILEHANDLE -> out.writeOpaque(src.fileHandle());
+                case FILEID -> out.writeLong(st.ino());
+                case FILES_AVAIL -> out.writeLong(usage[0]);
+                case FILES_FREE -> out.writeLong(usage[1]);
+                case FILES_TOTAL -> out.writeLong(usage[2]);
+                case MAXFILESIZE -> out.writeLong(Long.MAX_VALUE);
+                case MAXLINK -> out.writeInt(65000);
+                case MAXNAME -> out.writeInt(255);
+                case MAXREAD -> out.writeLong(src.maxRead());
+                case MAXWRITE -> out.writeLong(src.maxWrite());
+                case MODE -> out.writeInt(st.mode() & 07777);
+                case NUMLINKS -> out.writeInt(st.nlink());
+                case OWNER -> out.writeString(src.owner(st.uid()));
+                case OWNER_GROUP -> out.writeString(src.group(st.gid()));
+                case RAWDEV -> out.writeInt(major(st.rdev())).writeInt(minor(st.rdev()));
+                case SPACE_AVAIL -> out.writeLong(usage[3]);
+                case SPACE_FREE -> out.writeLong(usage[4]);
+                case SPACE_TOTAL -> out.writeLong(usage[5]);
+                case SPACE_USED -> out.writeLong(st.spaceUsed());
+                case TIME_ACCESS -> writeTime(out, st.atimeNs());
+                case TIME_DELTA -> out.writeLong(0).writeInt(1);
+                case TIME_METADATA -> writeTime(out, st.ctimeNs());
+                case TIME_MODIFY -> writeTime(out, st.mtimeNs());
+                case MOUNTED_ON_FILEID -> out.writeLong(src.mountedOnFileId());
+                case SUPPATTR_EXCLCREAT -> out.writeBitmap(EXCLCREAT);
+                default -> returned[bit / 32] &= ~(1 << (bit % 32)); // write-only attributes: not returned
+            }
+        }
+        int end = out.position();
+        out.setInt(lenPos, end - lenPos - 4);
+        for (int i = 0; i < returned.length; i++) {
+            out.setInt(bitmapPos + 4 + 4 * i, returned[i]);
+        }
+    }
+
+    public static void writeTime(XdrEncoder out, long ns) {
+        long sec = Math.floorDiv(ns, 1_000_000_000L);
+        out.writeLong(sec).writeInt((int) Math.floorMod(ns, 1_000_000_000L));
+    }
+
+    /** Linux dev_t split as glibc's gnu_dev_major/minor do. */
+    public static int major(long dev) {
+        return (int) (((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL));
+    }
+
+    public static int minor(long dev) {
+        return (int) ((dev & 0xff) | ((dev >>> 12) & ~0xffL));
+    }
+
+    public static long makedev(int major, int minor) {
+        long maj = major & 0xFFFFFFFFL;
+        long min = minor & 0xFFFFFFFFL;
+        return ((maj & 0xfff) << 8) | ((maj & ~0xfffL) << 32) | (min & 0xff) | ((min & ~0xffL) << 12);
+    }
+}
