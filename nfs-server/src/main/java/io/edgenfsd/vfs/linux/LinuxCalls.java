@@ -353,6 +353,33 @@ public final class LinuxCalls {
         return Files.readSymbolicLink(fdPath(fd));
     }
 
+    /** Where an opened object lies relative to an export root; see {@link #locate}. */
+    public enum Location { INSIDE, OUTSIDE, UNKNOWN }
+
+    /**
+     * Whether the object {@code fd} refers to lies under {@code exportRoot}: its current path
+     * ({@link #readlinkFd}) is under the root's real path and that path still names the same inode.
+     * {@code UNKNOWN} when the kernel cannot tell: a non-directory opened by handle whose dentry was not cached
+     * (after a server restart, remount or cache eviction) is "disconnected" and its fd reads as {@code "/"};
+     * also a deleted file, or a rename racing this check. Directories are always reconnected by the kernel, so
+     * for them the answer is never UNKNOWN unless they were deleted.
+     */
+    public static Location locate(int fd, Path exportRoot) throws IOException {
+        Path root = exportRoot.toRealPath();
+        Stat st = fstat(fd);
+        Path p = readlinkFd(fd);
+        Stat there;
+        try {
+            there = lstat(p);
+        } catch (IOException e) {
+            return Location.UNKNOWN;
+        }
+        if (there.ino() != st.ino() || there.dev() != st.dev()) {
+            return Location.UNKNOWN;
+        }
+        return p.startsWith(root) ? Location.INSIDE : Location.OUTSIDE;
+    }
+
     // ---------------------------------------------------------------- mknod, statvfs
 
     /**
@@ -423,7 +450,7 @@ public final class LinuxCalls {
         long favail = buf.getLong(o + 40);
         o += 48;
         long fsid = word(buf, o, w);
-        o += w == 8 ? 8 : 8; // 32-bit: fsid + __f_unused
+        o += 8; // 64-bit: fsid; 32-bit: fsid + int __f_unused
         long flag = word(buf, o, w);
         long namemax = word(buf, o + w, w);
         return new StatVfs(blocks, bfree, bavail, files, ffree, favail, bsize, frsize, namemax, fsid, flag);

@@ -268,4 +268,47 @@ class LinuxCallsTest {
             LinuxCalls.close(fd);
         }
     }
+
+    @Test
+    void locateSaysInsideForAnObjectUnderTheExportAndOutsideAfterItWasMovedOut() throws IOException {
+        Root.require();
+        Path export = Files.createDirectory(dir.resolve("export"));
+        Path f = Files.writeString(export.resolve("f"), "x");
+        KernelHandle h = LinuxCalls.nameToHandle(f, false);
+        int mountFd = LinuxCalls.openMountFd(export);
+        try {
+            int fd = LinuxCalls.openByHandle(mountFd, h, LinuxCalls.O_PATH);
+            try {
+                assertThat(LinuxCalls.locate(fd, export)).isEqualTo(LinuxCalls.Location.INSIDE);
+                // a sibling whose name merely starts with the export's name is outside it
+                Path sibling = Files.createDirectory(dir.resolve("export2"));
+                Files.move(f, sibling.resolve("f"));
+                assertThat(LinuxCalls.locate(fd, export)).isEqualTo(LinuxCalls.Location.OUTSIDE);
+                assertThat(LinuxCalls.locate(fd, sibling)).isEqualTo(LinuxCalls.Location.INSIDE);
+                Files.move(sibling.resolve("f"), dir.resolve("outside"));
+                assertThat(LinuxCalls.locate(fd, export)).isEqualTo(LinuxCalls.Location.OUTSIDE);
+                Files.delete(dir.resolve("outside"));
+                assertThat(LinuxCalls.locate(fd, export)).isEqualTo(LinuxCalls.Location.UNKNOWN);
+            } finally {
+                LinuxCalls.close(fd);
+            }
+        } finally {
+            LinuxCalls.close(mountFd);
+        }
+    }
+
+    @Test
+    void anOPathFdIsRejectedAsMountFdWhichIsWhyOpenMountFdUsesOReadOnly() throws IOException {
+        Root.require();
+        Path d = Files.createDirectory(dir.resolve("d"));
+        KernelHandle h = LinuxCalls.nameToHandle(d, false);
+        int pathFd = LinuxCalls.open(dir, LinuxCalls.O_PATH | LinuxCalls.O_DIRECTORY, 0);
+        try {
+            assertThatThrownBy(() -> LinuxCalls.openByHandle(pathFd, h, LinuxCalls.O_PATH))
+                    .isInstanceOf(ErrnoException.class)
+                    .satisfies(e -> assertThat(((ErrnoException) e).errno()).isEqualTo(LinuxCalls.EBADF));
+        } finally {
+            LinuxCalls.close(pathFd);
+        }
+    }
 }
