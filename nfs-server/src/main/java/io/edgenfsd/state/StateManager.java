@@ -116,6 +116,45 @@ public final class StateManager {
         expire(c);
     }
 
+    /** Marks the client's reclaims done; false when it already said so (NFS4ERR_COMPLETE_ALREADY). */
+    public boolean reclaimComplete(ClientRecord c) {
+        synchronized (c) {
+            if (c.reclaimComplete) {
+                return false;
+            }
+            c.reclaimComplete = true;
+            return true;
+        }
+    }
+
+    // ----- grace period (section 8.4.2) -----
+
+    private volatile long graceEndNanos = System.nanoTime();
+
+    /** Starts a grace period of the given length (restart with clients that may reclaim). */
+    public void startGrace(long seconds) {
+        graceEndNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    }
+
+    public void endGrace() {
+        graceEndNanos = System.nanoTime();
+    }
+
+    public boolean inGrace() {
+        return System.nanoTime() - graceEndNanos < 0;
+    }
+
+    /** Reclaims only in grace; new opens and locks only outside it. */
+    public void checkGrace(ClientRecord c, boolean reclaim) throws NfsException {
+        boolean grace = inGrace();
+        if (reclaim && (!grace || c.reclaimComplete)) {
+            throw new NfsException(NfsStatus.NO_GRACE, "not in a grace period");
+        }
+        if (!reclaim && grace) {
+            throw new NfsException(NfsStatus.GRACE, "server is in its grace period");
+        }
+    }
+
     // ----- sessions (CREATE_SESSION, section 18.36) -----
 
     public interface CreateSessionCall {

@@ -213,46 +213,45 @@ public final class LocalFs {
 
     public Stat lstat(Path p) throws NfsException {
         try {
-            Map<String, Object> a = Files.readAttributes(p, "unix:*", NOFOLLOW);
-            long ctime = nanos((FileTime) a.get("ctime"));
-            long dev = ((Number) a.get("dev")).longValue();
-            long ino = ((Number) a.get("ino")).longValue();
-            long size = ((Number) a.get("size")).longValue();
-            FileKey key = new FileKey(dev, ino);
-            return new Stat(dev, ino, (Integer) a.get("mode"), (Integer) a.get("nlink"), (Integer) a.get("uid"),
-                    (Integer) a.get("gid"), ((Number) a.get("rdev")).longValue(), size, spaceUsed(p, size),
-                    nanos((FileTime) a.get("lastAccessTime")), nanos((FileTime) a.get("lastModifiedTime")), ctime,
-                    changes.change(key, ctime));
+            io.edgenfsd.vfs.linux.Stat x = io.edgenfsd.vfs.linux.LinuxCalls.lstat(p);
+            long ctime = x.ctimeSec() * 1_000_000_000L + x.ctimeNsec();
+            FileKey key = new FileKey(x.dev(), x.ino());
+            return new Stat(x.dev(), x.ino(), x.mode(), x.nlink(), x.uid(), x.gid(), x.rdev(), x.size(),
+                    x.blocks() * 512, x.atimeSec() * 1_000_000_000L + x.atimeNsec(),
+                    x.mtimeSec() * 1_000_000_000L + x.mtimeNsec(), ctime, changes.change(key, ctime));
         } catch (IOException e) {
             throw Errno.toNfs(e);
         }
-    }
-
-    private static long spaceUsed(Path p, long size) {
-        return SpaceUsage.bytesAllocated(p, size);
     }
 
     private static long nanos(FileTime t) {
         return t.to(TimeUnit.NANOSECONDS);
     }
 
-    /** Notes a modification made through the server so the change attribute moves even within one tick. */
-    public void modified(Path p) {
+    /** {files_avail, files_free, files_total, space_avail, space_free, space_total} of the object's filesystem. */
+    public long[] usage(Inode i) {
         try {
-            FileTime ctime = (FileTime) Files.getAttribute(p, "unix:ctime", NOFOLLOW);
-            long ino = ((Number) Files.getAttribute(p, "unix:ino", NOFOLLOW)).longValue();
-            long dev = ((Number) Files.getAttribute(p, "unix:dev", NOFOLLOW)).longValue();
-            changes.modified(new FileKey(dev, ino), nanos(ctime));
-        } catch (IOException ignored) {
-            // object already gone: nothing to track
+            io.edgenfsd.vfs.linux.StatVfs v = io.edgenfsd.vfs.linux.LinuxCalls.statvfs(
+                    i.isPseudo() ? Path.of("/") : i.path());
+            long f = v.frsize();
+            return new long[] {v.favail(), v.ffree(), v.files(), v.bavail() * f, v.bfree() * f, v.blocks() * f};
+        } catch (IOException e) {
+            return new long[6];
         }
     }
 
-    public FileStore store(Inode i) throws NfsException {
+    /** mounted_on_fileid of an export root: the fileid of the pseudo node it sits on (section 5.8.2.23). */
+    public long mountedOnFileId(Inode exportRoot) {
+        return pseudoFileId(exportRoot.export().path());
+    }
+
+    /** Notes a modification made through the server so the change attribute moves even within one tick. */
+    public void modified(Path p) {
         try {
-            return Files.getFileStore(i.isPseudo() ? Path.of("/") : i.path());
-        } catch (IOException e) {
-            throw Errno.toNfs(e);
+            io.edgenfsd.vfs.linux.Stat x = io.edgenfsd.vfs.linux.LinuxCalls.lstat(p);
+            changes.modified(new FileKey(x.dev(), x.ino()), x.ctimeSec() * 1_000_000_000L + x.ctimeNsec());
+        } catch (IOException ignored) {
+            // object already gone: nothing to track
         }
     }
 
@@ -411,9 +410,14 @@ public final class LocalFs {
 
     // ----- durability -----
 
-    /** Makes a file's data and metadata, or a directory's entries, durable (fsync). */
+    /**
+     * Makes a file's data and metadata, or a directory's entries, durable (fsync). Objects that cannot be
+     * opened safely (symlinks, fifos, devices) are made durable through their directory.
+     */
     public void sync(Path p, boolean metadata) throws NfsException {
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+        Stat st = lstat(p);
+        Path target = st.isRegular() || st.isDirectory() ? p : p.getParent();
+        try (FileChannel ch = FileChannel.open(target, StandardOpenOption.READ)) {
             ch.force(metadata);
         } catch (IOException e) {
             throw Errno.toNfs(e);

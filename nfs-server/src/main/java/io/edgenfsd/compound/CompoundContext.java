@@ -1,0 +1,215 @@
+package io.edgenfsd.compound;
+
+import io.edgenfsd.export.Export;
+import io.edgenfsd.export.ExportOptions;
+import io.edgenfsd.export.SquashedCredentials;
+import io.edgenfsd.rpc.Credentials;
+import io.edgenfsd.rpc.RpcConnection;
+import io.edgenfsd.rpc.RpcReply;
+import io.edgenfsd.state.ClientRecord;
+import io.edgenfsd.state.Session;
+import io.edgenfsd.state.StateId;
+import io.edgenfsd.vfs.Inode;
+
+import java.net.InetAddress;
+
+/**
+ * Per-COMPOUND state (RFC 8881 section 16.2.3): current and saved filehandle and stateid, the session
+ * from SEQUENCE, and the caller's identity as squashed for the export being worked on.
+ */
+public final class CompoundContext {
+    private final ServerContext server;
+    private final RpcConnection connection;
+    private final Credentials credentials;
+    private final RpcReply reply;
+    private Session session;
+    private Inode current;
+    private Inode saved;
+    private StateId currentStateId;
+    private StateId savedStateId;
+    private Export appliedExport;
+    private boolean identityApplied;
+    boolean cacheThis;
+    io.edgenfsd.state.Slot slot;
+    byte[] replay;
+    int opIndex;
+    int opCount;
+
+    public CompoundContext(ServerContext server, RpcConnection connection, Credentials credentials, RpcReply reply) {
+        this.server = server;
+        this.connection = connection;
+        this.credentials = credentials;
+        this.reply = reply;
+    }
+
+    public ServerContext server() {
+        return server;
+    }
+
+    public RpcConnection connection() {
+        return connection;
+    }
+
+    public Credentials credentials() {
+        return credentials;
+    }
+
+    public RpcReply reply() {
+        return reply;
+    }
+
+    public InetAddress clientAddress() {
+        return connection.remoteAddress().getAddress();
+    }
+
+    public boolean isLastOp() {
+        return opIndex == opCount - 1;
+    }
+
+    public boolean isFirstOp() {
+        return opIndex == 0;
+    }
+
+    public int opCount() {
+        return opCount;
+    }
+
+    // ----- session -----
+
+    public void setSession(Session s) {
+        this.session = s;
+    }
+
+    public Session session() {
+        return session;
+    }
+
+    public ClientRecord client() throws NfsException {
+        if (session == null) {
+            throw new NfsException(NfsStatus.OP_NOT_IN_SESSION);
+        }
+        return session.client();
+    }
+
+    public void setSlot(io.edgenfsd.state.Slot s) {
+        slot = s;
+    }
+
+    public void setCacheThis(boolean b) {
+        cacheThis = b;
+    }
+
+    public void setReplay(byte[] cachedReply) {
+        replay = cachedReply;
+    }
+
+    // ----- filehandles -----
+
+    public Inode current() throws NfsException {
+        if (current == null) {
+            throw new NfsException(NfsStatus.NOFILEHANDLE);
+        }
+        return current;
+    }
+
+    public Inode saved() throws NfsException {
+        if (saved == null) {
+            throw new NfsException(NfsStatus.NOFILEHANDLE, "no saved filehandle");
+        }
+        return saved;
+    }
+
+    public void setCurrent(Inode i) {
+        current = i;
+        currentStateId = null;
+    }
+
+    public void clearCurrent() {
+        current = null;
+    }
+
+    public void save() throws NfsException {
+        saved = current();
+        savedStateId = currentStateId;
+    }
+
+    public void restore() throws NfsException {
+        if (saved == null) {
+            throw new NfsException(NfsStatus.RESTOREFH);
+        }
+        current = saved;
+        currentStateId = savedStateId;
+    }
+
+    public void setCurrentStateId(StateId id) {
+        currentStateId = id;
+    }
+
+    /** Replaces the special "current stateid" (section 16.2.3.1.2) by the one the compound established. */
+    public StateId resolveStateId(StateId id) throws NfsException {
+        if (id.isCurrent()) {
+            if (currentStateId == null) {
+                throw new NfsException(NfsStatus.BAD_STATEID, "no current stateid");
+            }
+            return currentStateId;
+        }
+        return id;
+    }
+
+    // ----- export access and identity -----
+
+    /**
+     * Checks that the client may use the export holding {@code i} and applies the caller's squashed
+     * identity to this thread. Pseudo nodes need no identity: they are read-only and synthetic.
+     */
+    public ExportOptions enter(Inode i) throws NfsException {
+        if (i.isPseudo()) {
+            asServer();
+            return null;
+        }
+        Export e = i.export();
+        ExportOptions opts = e.optionsFor(clientAddress())
+                .orElseThrow(() -> new NfsException(NfsStatus.ACCESS, "client not allowed by any rule of " + e.path()));
+        if (opts.secure() && connection.remoteAddress().getPort() >= 1024) {
+            throw new NfsException(NfsStatus.PERM, "export " + e.path() + " is 'secure' and the client port is "
+                    + connection.remoteAddress().getPort() + " (use 'insecure')");
+        }
+        if (appliedExport != e || !identityApplied) {
+            SquashedCredentials sc = opts.squash(credentials.uid(), credentials.gid(), credentials.gids());
+            server.identity().become(sc.uid(), sc.gid(), sc.gids());
+            appliedExport = e;
+            identityApplied = true;
+        }
+        return opts;
+    }
+
+    /** Like {@link #enter} and refuses with NFS4ERR_ROFS on a read-only export. */
+    public ExportOptions enterForWrite(Inode i) throws NfsException {
+        if (i.isPseudo()) {
+            throw new NfsException(NfsStatus.ROFS, "the pseudo filesystem is read-only");
+        }
+        ExportOptions o = enter(i);
+        if (o.readOnly()) {
+            throw new NfsException(NfsStatus.ROFS, i.export().path() + " is exported read-only");
+        }
+        return o;
+    }
+
+    /** Back to the server's own identity (needed e.g. by open_by_handle_at). */
+    public void asServer() {
+        if (identityApplied) {
+            server.identity().reset();
+            identityApplied = false;
+        }
+    }
+
+    /** The identity the kernel sees for the current export, for our own access computations. */
+    public SquashedCredentials effectiveCredentials(Inode i) throws NfsException {
+        if (i.isPseudo()) {
+            return new SquashedCredentials(credentials.uid(), credentials.gid(), credentials.gids());
+        }
+        ExportOptions opts = i.export().optionsFor(clientAddress())
+                .orElseThrow(() -> new NfsException(NfsStatus.ACCESS));
+        return opts.squash(credentials.uid(), credentials.gid(), credentials.gids());
+    }
+}

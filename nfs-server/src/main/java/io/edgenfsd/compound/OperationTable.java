@@ -1,0 +1,96 @@
+package io.edgenfsd.compound;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** The one table of operations, by opcode (RFC 8881 section 16.2.1), as nfsd4_ops in Linux. */
+public final class OperationTable {
+    public static final int ACCESS = 3;
+    public static final int CLOSE = 4;
+    public static final int COMMIT = 5;
+    public static final int CREATE = 6;
+    public static final int DELEGPURGE = 7;
+    public static final int DELEGRETURN = 8;
+    public static final int GETATTR = 9;
+    public static final int GETFH = 10;
+    public static final int LINK = 11;
+    public static final int LOCK = 12;
+    public static final int LOCKT = 13;
+    public static final int LOCKU = 14;
+    public static final int LOOKUP = 15;
+    public static final int LOOKUPP = 16;
+    public static final int NVERIFY = 17;
+    public static final int OPEN = 18;
+    public static final int OPENATTR = 19;
+    public static final int OPEN_DOWNGRADE = 21;
+    public static final int PUTFH = 22;
+    public static final int PUTPUBFH = 23;
+    public static final int PUTROOTFH = 24;
+    public static final int READ = 25;
+    public static final int READDIR = 26;
+    public static final int READLINK = 27;
+    public static final int REMOVE = 28;
+    public static final int RENAME = 29;
+    public static final int RESTOREFH = 31;
+    public static final int SAVEFH = 32;
+    public static final int SECINFO = 33;
+    public static final int SETATTR = 34;
+    public static final int VERIFY = 37;
+    public static final int WRITE = 38;
+    public static final int BACKCHANNEL_CTL = 40;
+    public static final int BIND_CONN_TO_SESSION = 41;
+    public static final int EXCHANGE_ID = 42;
+    public static final int CREATE_SESSION = 43;
+    public static final int DESTROY_SESSION = 44;
+    public static final int FREE_STATEID = 45;
+    public static final int SECINFO_NO_NAME = 52;
+    public static final int SEQUENCE = 53;
+    public static final int TEST_STATEID = 55;
+    public static final int DESTROY_CLIENTID = 57;
+    public static final int RECLAIM_COMPLETE = 58;
+    public static final int OP_ILLEGAL = 10044;
+    /** Highest opcode of NFSv4.2 (RFC 7862); anything between 3 and this is "not supported", not illegal. */
+    static final int LAST_KNOWN = 75;
+
+    private final Map<Integer, Operation> ops = new HashMap<>();
+    private static final Map<Integer, String> NAMES = new HashMap<>();
+
+    static {
+        for (java.lang.reflect.Field f : OperationTable.class.getFields()) {
+            if (f.getType() == int.class) {
+                try {
+                    NAMES.put(f.getInt(null), f.getName());
+                } catch (IllegalAccessException ignored) {
+                    // public constants are always readable
+                }
+            }
+        }
+    }
+
+    public OperationTable register(int opcode, Operation op) {
+        ops.put(opcode, op);
+        return this;
+    }
+
+    public Operation get(int opcode) {
+        return ops.get(opcode);
+    }
+
+    public static boolean inRange(int opcode) {
+        return opcode >= ACCESS && opcode <= LAST_KNOWN;
+    }
+
+    public static String name(int opcode) {
+        return NAMES.getOrDefault(opcode, "op#" + opcode);
+    }
+
+    /** Operations that may start a compound without SEQUENCE (section 2.10.6.4). */
+    static boolean allowedWithoutSequence(int opcode) {
+        return opcode == EXCHANGE_ID || opcode == CREATE_SESSION || opcode == DESTROY_SESSION
+                || opcode == BIND_CONN_TO_SESSION || opcode == DESTROY_CLIENTID;
+    }
+
+    static boolean mustBeOnlyOp(int opcode) {
+        return allowedWithoutSequence(opcode);
+    }
+}

@@ -1,0 +1,28 @@
+package io.edgenfsd.ops;
+
+import io.edgenfsd.compound.CompoundContext;
+import io.edgenfsd.compound.NfsException;
+import io.edgenfsd.compound.NfsStatus;
+import io.edgenfsd.compound.Operation;
+import io.edgenfsd.state.OpenState;
+import io.edgenfsd.state.State;
+import io.edgenfsd.state.StateId;
+import io.edgenfsd.xdr.XdrDecoder;
+import io.edgenfsd.xdr.XdrEncoder;
+
+/** CLOSE (RFC 8881 section 18.2). */
+public final class Close implements Operation {
+    @Override
+    public void execute(CompoundContext ctx, XdrDecoder in, XdrEncoder out) throws NfsException {
+        in.readInt(); // seqid: unused in 4.1
+        StateId id = ctx.resolveStateId(StateId.decode(in));
+        ctx.current();
+        State st = ctx.server().state().find(id, ctx.client());
+        if (!(st instanceof OpenState open)) {
+            throw new NfsException(NfsStatus.BAD_STATEID, "CLOSE needs an open stateid");
+        }
+        StateId closed = ctx.server().state().close(open);
+        closed.encode(out);
+        ctx.setCurrentStateId(closed);
+    }
+}

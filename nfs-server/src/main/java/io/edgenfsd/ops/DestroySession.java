@@ -1,0 +1,18 @@
+package io.edgenfsd.ops;
+
+import io.edgenfsd.compound.CompoundContext;
+import io.edgenfsd.compound.NfsException;
+import io.edgenfsd.compound.Operation;
+import io.edgenfsd.state.Session;
+import io.edgenfsd.xdr.XdrDecoder;
+import io.edgenfsd.xdr.XdrEncoder;
+
+/** DESTROY_SESSION (RFC 8881 section 18.37). */
+public final class DestroySession implements Operation {
+    @Override
+    public void execute(CompoundContext ctx, XdrDecoder in, XdrEncoder out) throws NfsException {
+        byte[] id = in.readFixedOpaque(16);
+        Session s = ctx.server().state().session(id);
+        ctx.server().state().destroySession(s);
+    }
+}

@@ -1,0 +1,39 @@
+package io.edgenfsd.ops;
+
+import io.edgenfsd.compound.CompoundContext;
+import io.edgenfsd.compound.NfsException;
+import io.edgenfsd.compound.NfsStatus;
+import io.edgenfsd.state.LockState;
+import io.edgenfsd.state.OpenState;
+import io.edgenfsd.state.State;
+import io.edgenfsd.state.StateId;
+import io.edgenfsd.vfs.Inode;
+
+/** The stateid checks of READ, WRITE and SETATTR(size) (RFC 8881 section 8.2.2, 9.1.4). */
+final class IoState {
+    private IoState() {
+    }
+
+    /**
+     * Returns the open that authorises the I/O, or null for the anonymous and READ-bypass stateids, with
+     * which the caller's own permissions apply.
+     */
+    static OpenState check(CompoundContext ctx, StateId given, Inode file, boolean write) throws NfsException {
+        StateId id = ctx.resolveStateId(given);
+        if (id.isAnonymous() || (!write && id.isReadBypass())) {
+            return null;
+        }
+        if (id.isSpecial()) {
+            throw new NfsException(NfsStatus.BAD_STATEID, "special stateid not usable here");
+        }
+        State st = ctx.server().state().find(id, ctx.client());
+        OpenState open = st instanceof LockState l ? l.open() : (OpenState) st;
+        if (!open.file().equals(file.key())) {
+            throw new NfsException(NfsStatus.BAD_STATEID, "stateid is for another file");
+        }
+        if (write && (open.access() & OpenState.ACCESS_WRITE) == 0) {
+            throw new NfsException(NfsStatus.OPENMODE, "file not open for writing");
+        }
+        return open;
+    }
+}

@@ -1,0 +1,59 @@
+package io.edgenfsd.ops;
+
+import io.edgenfsd.compound.CompoundContext;
+import io.edgenfsd.compound.NfsException;
+import io.edgenfsd.compound.NfsStatus;
+import io.edgenfsd.compound.Operation;
+import io.edgenfsd.export.ExportOptions;
+import io.edgenfsd.vfs.Inode;
+import io.edgenfsd.vfs.LocalFs;
+import io.edgenfsd.vfs.Stat;
+import io.edgenfsd.xdr.XdrDecoder;
+import io.edgenfsd.xdr.XdrEncoder;
+
+import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantLock;
+
+/** LINK (RFC 8881 section 18.9): saved filehandle is the file, current the target directory. */
+public final class Link implements Operation {
+    @Override
+    public void execute(CompoundContext ctx, XdrDecoder in, XdrEncoder out) throws NfsException {
+        String name = OpSupport.component(in);
+        Inode file = ctx.saved();
+        Inode dir = ctx.current();
+        if (file.isPseudo() || dir.isPseudo()) {
+            throw new NfsException(NfsStatus.ROFS);
+        }
+        if (file.export() != dir.export()) {
+            throw new NfsException(NfsStatus.XDEV);
+        }
+        ExportOptions opts = ctx.enterForWrite(dir);
+        LocalFs fs = ctx.server().fs();
+        Stat dirStat = fs.lstat(dir.path());
+        if (!dirStat.isDirectory()) {
+            throw new NfsException(NfsStatus.NOTDIR);
+        }
+        if (fs.lstat(file.path()).isDirectory()) {
+            throw new NfsException(NfsStatus.ISDIR);
+        }
+        Path p = dir.path().resolve(name);
+        long before;
+        long after;
+        ReentrantLock lock = DirLocks.of(dirStat.key());
+        lock.lock();
+        try {
+            before = fs.lstat(dir.path()).change();
+            fs.link(file.path(), p);
+            fs.modified(dir.path());
+            fs.modified(file.path());
+            after = fs.lstat(dir.path()).change();
+        } finally {
+            lock.unlock();
+        }
+        if (opts.sync()) {
+            ctx.asServer();
+            fs.sync(dir.path(), true);
+        }
+        OpSupport.changeInfo(out, before, after);
+    }
+}

@@ -1,0 +1,83 @@
+package io.edgenfsd.ops;
+
+import io.edgenfsd.compound.CompoundContext;
+import io.edgenfsd.compound.NfsException;
+import io.edgenfsd.compound.NfsStatus;
+import io.edgenfsd.compound.Operation;
+import io.edgenfsd.state.ByteRangeLocks;
+import io.edgenfsd.state.ClientRecord;
+import io.edgenfsd.state.LockOwner;
+import io.edgenfsd.state.LockState;
+import io.edgenfsd.state.OpenState;
+import io.edgenfsd.state.State;
+import io.edgenfsd.state.StateId;
+import io.edgenfsd.state.StateManager;
+import io.edgenfsd.vfs.Inode;
+import io.edgenfsd.xdr.XdrDecoder;
+import io.edgenfsd.xdr.XdrEncoder;
+
+import java.util.Optional;
+
+/**
+ * LOCK (RFC 8881 section 18.10): POSIX byte-range locks among NFS lock-owners. Blocking types are
+ * answered at once (DENIED); the Linux client retries, as it does with knfsd without CB_NOTIFY_LOCK.
+ */
+public final class Lock implements Operation {
+    @Override
+    public void execute(CompoundContext ctx, XdrDecoder in, XdrEncoder out) throws NfsException {
+        int type = in.readInt();
+        boolean reclaim = in.readBool();
+        long offset = in.readLong();
+        long length = in.readLong();
+        boolean newOwner = in.readBool();
+        StateId openId = null;
+        StateId lockId = null;
+        LockOwner owner = null;
+        if (newOwner) {
+            in.readInt(); // open_seqid
+            openId = StateId.decode(in);
+            in.readInt(); // lock_seqid
+            owner = new LockOwner(in.readLong(), in.readOpaque(1024));
+        } else {
+            lockId = StateId.decode(in);
+            in.readInt(); // lock_seqid
+        }
+        boolean write = LockSupport.isWrite(type);
+        long end = LockSupport.end(offset, length);
+        Inode file = ctx.current();
+        ctx.enter(file);
+        ClientRecord client = ctx.client();
+        StateManager state = ctx.server().state();
+        state.checkGrace(client, reclaim);
+        LockState ls;
+        if (newOwner) {
+            if (owner.clientId() != client.clientId()) {
+                throw new NfsException(NfsStatus.STALE_CLIENTID, "lock owner of another client");
+            }
+            State st = state.find(ctx.resolveStateId(openId), client);
+            if (!(st instanceof OpenState open)) {
+                throw new NfsException(NfsStatus.BAD_STATEID, "open_to_lock_owner needs an open stateid");
+            }
+            ls = state.lockState(client, open, owner);
+        } else {
+            State st = state.find(ctx.resolveStateId(lockId), client);
+            if (!(st instanceof LockState l)) {
+                throw new NfsException(NfsStatus.BAD_STATEID, "exist_lock_owner needs a lock stateid");
+            }
+            ls = l;
+        }
+        if (!ls.file().equals(file.key())) {
+            throw new NfsException(NfsStatus.BAD_STATEID, "stateid is for another file");
+        }
+        if (write && (ls.open().access() & OpenState.ACCESS_WRITE) == 0) {
+            throw new NfsException(NfsStatus.OPENMODE, "write lock on a file not open for writing");
+        }
+        Optional<ByteRangeLocks.Lock> conflict = state.locks().lock(ls.file(), ls.owner(), write, offset, end);
+        if (conflict.isPresent()) {
+            throw LockSupport.denied(conflict.get());
+        }
+        StateId result = state.bumpLock(ls);
+        result.encode(out);
+        ctx.setCurrentStateId(result);
+    }
+}

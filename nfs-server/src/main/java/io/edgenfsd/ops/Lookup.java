@@ -1,0 +1,24 @@
+package io.edgenfsd.ops;
+
+import io.edgenfsd.compound.CompoundContext;
+import io.edgenfsd.compound.NfsException;
+import io.edgenfsd.compound.NfsStatus;
+import io.edgenfsd.compound.Operation;
+import io.edgenfsd.vfs.Inode;
+import io.edgenfsd.xdr.XdrDecoder;
+import io.edgenfsd.xdr.XdrEncoder;
+
+/** LOOKUP (RFC 8881 section 18.15): also steps from the pseudo filesystem into exports the client may see. */
+public final class Lookup implements Operation {
+    @Override
+    public void execute(CompoundContext ctx, XdrDecoder in, XdrEncoder out) throws NfsException {
+        String name = OpSupport.component(in);
+        Inode dir = ctx.current();
+        ctx.enter(dir);
+        if (!dir.isPseudo() && !ctx.server().fs().lstat(dir.path()).isDirectory()) {
+            throw new NfsException(ctx.server().fs().lstat(dir.path()).isSymlink() ? NfsStatus.SYMLINK : NfsStatus.NOTDIR);
+        }
+        Inode found = ctx.server().fs().lookup(dir, name, ctx.clientAddress());
+        ctx.setCurrent(found);
+    }
+}

@@ -1,0 +1,238 @@
+package io.edgenfsd.ops;
+
+import io.edgenfsd.compound.CompoundContext;
+import io.edgenfsd.compound.NfsException;
+import io.edgenfsd.compound.NfsStatus;
+import io.edgenfsd.compound.Operation;
+import io.edgenfsd.export.ExportOptions;
+import io.edgenfsd.state.ClientRecord;
+import io.edgenfsd.state.OpenOwner;
+import io.edgenfsd.state.OpenState;
+import io.edgenfsd.state.StateId;
+import io.edgenfsd.vfs.Inode;
+import io.edgenfsd.vfs.LocalFs;
+import io.edgenfsd.vfs.Stat;
+import io.edgenfsd.xdr.Attributes;
+import io.edgenfsd.xdr.SetAttrs;
+import io.edgenfsd.xdr.XdrDecoder;
+import io.edgenfsd.xdr.XdrEncoder;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * OPEN (RFC 8881 section 18.16): CLAIM_NULL (by name, optionally creating), CLAIM_FH and CLAIM_PREVIOUS.
+ * Permission is checked here, with the caller's identity; later READ/WRITE on the open use the server's.
+ */
+public final class Open implements Operation {
+    static final int NOCREATE = 0;
+    static final int CREATE = 1;
+    static final int UNCHECKED4 = 0;
+    static final int GUARDED4 = 1;
+    static final int EXCLUSIVE4 = 2;
+    static final int EXCLUSIVE4_1 = 3;
+    static final int CLAIM_NULL = 0;
+    static final int CLAIM_PREVIOUS = 1;
+    static final int CLAIM_DELEGATE_CUR = 2;
+    static final int CLAIM_DELEGATE_PREV = 3;
+    static final int CLAIM_FH = 4;
+    static final int CLAIM_DELEG_CUR_FH = 5;
+    static final int CLAIM_DELEG_PREV_FH = 6;
+    static final int RESULT_LOCKTYPE_POSIX = 0x4;
+    static final int WANT_MASK = 0xFF00;
+    static final int WANT_NO_DELEG = 0x0400;
+    static final int WANT_CANCEL = 0x0500;
+
+    private final ExclusiveVerifiers verifiers;
+
+    public Open(ExclusiveVerifiers verifiers) {
+        this.verifiers = verifiers;
+    }
+
+    @Override
+    public void execute(CompoundContext ctx, XdrDecoder in, XdrEncoder out) throws NfsException {
+        in.readInt(); // seqid: unused in 4.1 (section 8.13)
+        int shareAccess = in.readInt();
+        int deny = in.readInt();
+        long ownerClient = in.readLong();
+        byte[] ownerBytes = in.readOpaque(1024);
+        int openType = in.readInt();
+        int createMode = -1;
+        SetAttrs createAttrs = null;
+        byte[] verifier = null;
+        if (openType == CREATE) {
+            createMode = in.readInt();
+            switch (createMode) {
+                case UNCHECKED4, GUARDED4 -> createAttrs = SetAttr.decode(in);
+                case EXCLUSIVE4 -> verifier = in.readFixedOpaque(8);
+                case EXCLUSIVE4_1 -> {
+                    verifier = in.readFixedOpaque(8);
+                    createAttrs = SetAttr.decode(in);
+                }
+                default -> throw new NfsException(NfsStatus.INVAL, "createmode " + createMode);
+            }
+        } else if (openType != NOCREATE) {
+            throw new NfsException(NfsStatus.INVAL, "opentype " + openType);
+        }
+        int claim = in.readInt();
+        String name = null;
+        switch (claim) {
+            case CLAIM_NULL, CLAIM_DELEGATE_PREV -> name = OpSupport.component(in);
+            case CLAIM_PREVIOUS -> in.readInt();
+            case CLAIM_DELEGATE_CUR -> {
+                StateId.decode(in);
+                name = OpSupport.component(in);
+            }
+            case CLAIM_DELEG_CUR_FH -> StateId.decode(in);
+            case CLAIM_FH, CLAIM_DELEG_PREV_FH -> {
+            }
+            default -> throw new NfsException(NfsStatus.INVAL, "claim type " + claim);
+        }
+        int access = shareAccess & 0xFF;
+        int want = shareAccess & WANT_MASK;
+        if (access < 1 || access > 3 || (deny & ~3) != 0) {
+            throw new NfsException(NfsStatus.INVAL, "share access " + shareAccess + " deny " + deny);
+        }
+        if (claim == CLAIM_DELEGATE_CUR || claim == CLAIM_DELEG_CUR_FH) {
+            throw new NfsException(NfsStatus.BAD_STATEID, "no delegations are granted by this server");
+        }
+        if (claim == CLAIM_DELEGATE_PREV || claim == CLAIM_DELEG_PREV_FH) {
+            throw new NfsException(NfsStatus.NOTSUPP, "delegation reclaim");
+        }
+        ClientRecord client = ctx.client();
+        if (ownerClient != client.clientId()) {
+            throw new NfsException(NfsStatus.STALE_CLIENTID, "open owner of another client");
+        }
+        LocalFs fs = ctx.server().fs();
+        Inode cur = ctx.current();
+        boolean reclaim = claim == CLAIM_PREVIOUS;
+        ctx.server().state().checkGrace(client, reclaim);
+        ExportOptions opts = (access & OpenState.ACCESS_WRITE) != 0 || openType == CREATE ? ctx.enterForWrite(cur)
+                : ctx.enter(cur);
+        Inode file;
+        boolean created = false;
+        long before = 0;
+        long after = 0;
+        int[] attrset = new int[0];
+        if (claim == CLAIM_NULL) {
+            Stat dirStat = fs.lstat(cur.path());
+            if (!dirStat.isDirectory()) {
+                throw new NfsException(dirStat.isSymlink() ? NfsStatus.SYMLINK : NfsStatus.NOTDIR);
+            }
+            Path p = cur.path().resolve(name);
+            ReentrantLock lock = DirLocks.of(dirStat.key());
+            lock.lock();
+            try {
+                before = fs.lstat(cur.path()).change();
+                Stat existing = tryStat(fs, p);
+                if (openType == CREATE) {
+                    if (existing != null) {
+                        if (createMode == GUARDED4) {
+                            throw new NfsException(NfsStatus.EXIST);
+                        }
+                        if ((createMode == EXCLUSIVE4 || createMode == EXCLUSIVE4_1)
+                                && !verifiers.matches(p, existing, verifier)) {
+                            throw new NfsException(NfsStatus.EXIST, "exclusive create of an existing file");
+                        }
+                    } else {
+                        int mode = createAttrs != null && createAttrs.mode() != null ? createAttrs.mode() : 0644;
+                        fs.createFile(p, mode, true);
+                        created = true;
+                        if (verifier != null) {
+                            ctx.asServer();
+                            verifiers.store(p, fs.lstat(p), verifier);
+                            ctx.enter(cur);
+                        }
+                        fs.modified(cur.path());
+                    }
+                } else if (existing == null) {
+                    throw new NfsException(NfsStatus.NOENT, name);
+                }
+                after = fs.lstat(cur.path()).change();
+            } finally {
+                lock.unlock();
+            }
+            file = fs.realInode(cur.export(), p);
+            if (created && createAttrs != null) {
+                SetAttrs rest = new SetAttrs(createAttrs.bitmap(), createAttrs.size(), null, createAttrs.owner(),
+                        createAttrs.ownerGroup(), createAttrs.atimeNs(), createAttrs.mtimeNs());
+                attrset = SetAttr.apply(ctx, file, rest, null, opts);
+                if (createAttrs.mode() != null) {
+                    attrset = Create.orBitmaps(attrset, Attributes.bitmap(Attributes.MODE));
+                }
+            }
+            if (created && opts.sync()) {
+                ctx.asServer();
+                fs.sync(cur.path(), true);
+                ctx.enter(cur);
+            }
+        } else {
+            if (openType == CREATE) {
+                throw new NfsException(NfsStatus.INVAL, "create with a filehandle claim");
+            }
+            file = cur;
+        }
+        Stat st = fs.lstat(file.path());
+        if (!st.isRegular()) {
+            throw new NfsException(st.isDirectory() ? NfsStatus.ISDIR
+                    : st.isSymlink() ? NfsStatus.SYMLINK : NfsStatus.WRONG_TYPE);
+        }
+        if (!created) {
+            checkPermission(file.path(), access);
+        }
+        if (!created && openType == CREATE && createMode == UNCHECKED4 && createAttrs != null
+                && createAttrs.size() != null && (access & OpenState.ACCESS_WRITE) != 0) {
+            fs.setSize(file.path(), createAttrs.size());
+            fs.modified(file.path());
+            attrset = Attributes.bitmap(Attributes.SIZE);
+        }
+        OpenOwner owner = new OpenOwner(client.clientId(), ownerBytes);
+        OpenState open = ctx.server().state().open(client, owner, st.key(), access, deny);
+        StateId sid = open.stateId();
+        sid.encode(out);
+        OpSupport.changeInfo(out, before, after);
+        out.writeInt(RESULT_LOCKTYPE_POSIX);
+        out.writeBitmap(attrset);
+        if (want == 0 || want == WANT_CANCEL) {
+            out.writeInt(0); // OPEN_DELEGATE_NONE
+        } else {
+            out.writeInt(3); // OPEN_DELEGATE_NONE_EXT
+            if (want == WANT_NO_DELEG) {
+                out.writeInt(0); // WND4_NOT_WANTED
+            } else {
+                out.writeInt(2).writeBool(false); // WND4_RESOURCE, will not signal
+            }
+        }
+        ctx.setCurrent(file);
+        ctx.setCurrentStateId(sid);
+    }
+
+    private static Stat tryStat(LocalFs fs, Path p) throws NfsException {
+        try {
+            return fs.lstat(p);
+        } catch (NfsException e) {
+            if (e.status() == NfsStatus.NOENT) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** Lets the kernel decide, with the caller's identity applied, whether this access is allowed. */
+    private static void checkPermission(Path p, int access) throws NfsException {
+        StandardOpenOption[] o = switch (access) {
+            case OpenState.ACCESS_READ -> new StandardOpenOption[] {StandardOpenOption.READ};
+            case OpenState.ACCESS_WRITE -> new StandardOpenOption[] {StandardOpenOption.WRITE};
+            default -> new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE};
+        };
+        try (FileChannel ignored = FileChannel.open(p, o)) {
+            // opened: permitted
+        } catch (IOException e) {
+            throw io.edgenfsd.vfs.Errno.toNfs(e);
+        }
+    }
+
+}

@@ -1,0 +1,18 @@
+package io.edgenfsd.ops;
+
+import io.edgenfsd.compound.CompoundContext;
+import io.edgenfsd.compound.NfsException;
+import io.edgenfsd.compound.NfsStatus;
+import io.edgenfsd.compound.Operation;
+import io.edgenfsd.vfs.Inode;
+import io.edgenfsd.xdr.XdrDecoder;
+import io.edgenfsd.xdr.XdrEncoder;
+
+/** PUTROOTFH (RFC 8881 section 18.21): the root of the pseudo filesystem. */
+public final class PutRootFh implements Operation {
+    @Override
+    public void execute(CompoundContext ctx, XdrDecoder in, XdrEncoder out) throws NfsException {
+        ctx.asServer();
+        ctx.setCurrent(ctx.server().fs().root(ctx.clientAddress()));
+    }
+}

@@ -1,0 +1,131 @@
+package io.edgenfsd.ops;
+
+import io.edgenfsd.compound.CompoundContext;
+import io.edgenfsd.compound.NfsException;
+import io.edgenfsd.compound.NfsStatus;
+import io.edgenfsd.compound.Operation;
+import io.edgenfsd.state.OpenState;
+import io.edgenfsd.state.StateId;
+import io.edgenfsd.vfs.Errno;
+import io.edgenfsd.vfs.Inode;
+import io.edgenfsd.vfs.OpenFiles;
+import io.edgenfsd.vfs.Stat;
+import io.edgenfsd.xdr.XdrDecoder;
+import io.edgenfsd.xdr.XdrEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.DefaultFileRegion;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * READ (RFC 8881 section 18.22). When READ ends the compound, the data leaves by sendfile from the file
+ * (a {@link DefaultFileRegion}) and never passes through the Java heap; otherwise it is read into a
+ * pooled direct buffer.
+ */
+public final class Read implements Operation {
+    /** Below this, a copy costs less than setting up sendfile. */
+    static final int ZERO_COPY_MIN = 16 * 1024;
+
+    @Override
+    public void execute(CompoundContext ctx, XdrDecoder in, XdrEncoder out) throws NfsException {
+        StateId id = StateId.decode(in);
+        long offset = in.readLong();
+        int count = (int) Math.min(in.readUInt(), ctx.server().maxRead());
+        Inode file = ctx.current();
+        ctx.enter(file);
+        if (file.isPseudo()) {
+            throw new NfsException(NfsStatus.ISDIR);
+        }
+        Stat st = ctx.server().fs().lstat(file.path());
+        if (!st.isRegular()) {
+            throw new NfsException(st.isDirectory() ? NfsStatus.ISDIR
+                    : st.isSymlink() ? NfsStatus.SYMLINK : NfsStatus.INVAL);
+        }
+        if (offset < 0) {
+            out.writeBool(true).writeInt(0);
+            return;
+        }
+        OpenState open = IoState.check(ctx, id, file, false);
+        if (open == null) {
+            readAsCaller(ctx, file, offset, count, out);
+            return;
+        }
+        ctx.asServer();
+        OpenFiles.Lease lease = ctx.server().openFiles().acquire(st.key(), file.path(), false);
+        boolean handedOff = false;
+        try {
+            FileChannel ch = lease.channel();
+            long size = ch.size();
+            int n = (int) Math.max(0, Math.min(count, size - offset));
+            boolean eof = offset + n >= size;
+            if (n >= ZERO_COPY_MIN && ctx.isLastOp()) {
+                out.writeBool(eof).writeInt(n);
+                ByteBuf tail = out.buffer().alloc().directBuffer(4);
+                XdrEncoder t = ctx.reply().appendRegion(new LeasedFileRegion(lease, offset, n), tail);
+                t.writePadding(n);
+                handedOff = true;
+                return;
+            }
+            readInto(ch, offset, n, eof, out);
+        } catch (IOException e) {
+            throw Errno.toNfs(e);
+        } finally {
+            if (!handedOff) {
+                lease.close();
+            }
+        }
+    }
+
+    private static void readAsCaller(CompoundContext ctx, Inode file, long offset, int count, XdrEncoder out)
+            throws NfsException {
+        try (FileChannel ch = FileChannel.open(file.path(), StandardOpenOption.READ)) {
+            long size = ch.size();
+            int n = (int) Math.max(0, Math.min(count, size - offset));
+            readInto(ch, offset, n, offset + n >= size, out);
+        } catch (IOException e) {
+            throw Errno.toNfs(e);
+        }
+    }
+
+    private static void readInto(FileChannel ch, long offset, int n, boolean eof, XdrEncoder out) throws IOException {
+        int eofPos = out.position();
+        out.writeBool(eof);
+        int lenPos = out.position();
+        out.writeInt(n);
+        ByteBuf buf = out.buffer();
+        buf.ensureWritable(n + 3);
+        int start = buf.writerIndex();
+        int got = 0;
+        while (got < n) {
+            int r = buf.setBytes(start + got, ch, offset + got, n - got);
+            if (r <= 0) {
+                break;
+            }
+            got += r;
+        }
+        buf.writerIndex(start + got);
+        if (got < n) {
+            // the file shrank under us: what we have is what there is
+            out.setInt(lenPos, got);
+            out.setInt(eofPos, 1);
+        }
+        out.writePadding(got);
+    }
+
+    /** A file region that gives its channel back to the cache instead of closing it. */
+    static final class LeasedFileRegion extends DefaultFileRegion {
+        private final OpenFiles.Lease lease;
+
+        LeasedFileRegion(OpenFiles.Lease lease, long position, long count) {
+            super(lease.channel(), position, count);
+            this.lease = lease;
+        }
+
+        @Override
+        protected void deallocate() {
+            lease.close();
+        }
+    }
+}

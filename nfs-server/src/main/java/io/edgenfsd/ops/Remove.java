@@ -1,0 +1,56 @@
+package io.edgenfsd.ops;
+
+import io.edgenfsd.compound.CompoundContext;
+import io.edgenfsd.compound.NfsException;
+import io.edgenfsd.compound.NfsStatus;
+import io.edgenfsd.compound.Operation;
+import io.edgenfsd.export.ExportOptions;
+import io.edgenfsd.vfs.Inode;
+import io.edgenfsd.vfs.LocalFs;
+import io.edgenfsd.vfs.Stat;
+import io.edgenfsd.xdr.XdrDecoder;
+import io.edgenfsd.xdr.XdrEncoder;
+
+import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantLock;
+
+/** REMOVE (RFC 8881 section 18.25): unlink or rmdir, as the caller. */
+public final class Remove implements Operation {
+    @Override
+    public void execute(CompoundContext ctx, XdrDecoder in, XdrEncoder out) throws NfsException {
+        String name = OpSupport.component(in);
+        Inode dir = ctx.current();
+        ExportOptions opts = ctx.enterForWrite(dir);
+        LocalFs fs = ctx.server().fs();
+        Stat dirStat = fs.lstat(dir.path());
+        if (!dirStat.isDirectory()) {
+            throw new NfsException(NfsStatus.NOTDIR);
+        }
+        Path p = dir.path().resolve(name);
+        if (fs.exports().byPath(p.toString()).isPresent()) {
+            throw new NfsException(NfsStatus.ACCESS, "cannot remove another export's root");
+        }
+        long before;
+        long after;
+        Stat victim;
+        ReentrantLock lock = DirLocks.of(dirStat.key());
+        lock.lock();
+        try {
+            before = fs.lstat(dir.path()).change();
+            victim = fs.lstat(p);
+            fs.remove(p);
+            fs.modified(dir.path());
+            after = fs.lstat(dir.path()).change();
+        } finally {
+            lock.unlock();
+        }
+        if (victim.nlink() <= 1 || victim.isDirectory()) {
+            ctx.server().openFiles().forget(victim.key());
+        }
+        if (opts.sync()) {
+            ctx.asServer();
+            fs.sync(dir.path(), true);
+        }
+        OpSupport.changeInfo(out, before, after);
+    }
+}

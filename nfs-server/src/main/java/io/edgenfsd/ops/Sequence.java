@@ -1,0 +1,47 @@
+package io.edgenfsd.ops;
+
+import io.edgenfsd.compound.CompoundContext;
+import io.edgenfsd.compound.NfsException;
+import io.edgenfsd.compound.Operation;
+import io.edgenfsd.state.Session;
+import io.edgenfsd.state.StateManager;
+import io.edgenfsd.xdr.XdrDecoder;
+import io.edgenfsd.xdr.XdrEncoder;
+
+/** SEQUENCE (RFC 8881 section 18.46): the slot, exactly-once semantics, and lease renewal. */
+public final class Sequence implements Operation {
+    static final int SEQ4_STATUS_CB_PATH_DOWN = 0x1;
+    static final int SEQ4_STATUS_CB_PATH_DOWN_SESSION = 0x200;
+
+    @Override
+    public void execute(CompoundContext ctx, XdrDecoder in, XdrEncoder out) throws NfsException {
+        byte[] sessionId = in.readFixedOpaque(16);
+        int seq = in.readInt();
+        int slotId = in.readInt();
+        int highestSlot = in.readInt();
+        boolean cacheThis = in.readBool();
+        StateManager state = ctx.server().state();
+        Session s = state.session(sessionId);
+        StateManager.SlotDecision d = state.enterSlot(s, slotId, seq);
+        s.client().renew();
+        if (d instanceof StateManager.Replay r) {
+            ctx.setReplay(r.cachedReply());
+            return;
+        }
+        // With SP4_NONE any connection the client uses is bound to the fore channel (section 2.10.3.1).
+        s.bindFore(ctx.connection());
+        ctx.setSession(s);
+        ctx.setSlot(((StateManager.Execute) d).slot());
+        ctx.setCacheThis(cacheThis);
+        out.writeFixedOpaque(sessionId);
+        out.writeInt(seq);
+        out.writeInt(slotId);
+        out.writeInt(s.slotCount() - 1);
+        out.writeInt(s.slotCount() - 1);
+        int flags = 0;
+        if (s.callbackProgram() != 0 && s.backChannel() == null) {
+            flags |= SEQ4_STATUS_CB_PATH_DOWN_SESSION | SEQ4_STATUS_CB_PATH_DOWN;
+        }
+        out.writeInt(flags);
+    }
+}

@@ -1,0 +1,139 @@
+package io.edgenfsd.ops;
+
+import io.edgenfsd.compound.CompoundContext;
+import io.edgenfsd.compound.NfsException;
+import io.edgenfsd.compound.NfsStatus;
+import io.edgenfsd.compound.Operation;
+import io.edgenfsd.export.ExportOptions;
+import io.edgenfsd.state.OpenState;
+import io.edgenfsd.state.StateId;
+import io.edgenfsd.vfs.Inode;
+import io.edgenfsd.vfs.LocalFs;
+import io.edgenfsd.vfs.Stat;
+import io.edgenfsd.xdr.Attributes;
+import io.edgenfsd.xdr.SetAttrs;
+import io.edgenfsd.xdr.XdrDecoder;
+import io.edgenfsd.xdr.XdrEncoder;
+
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+/** SETATTR (RFC 8881 section 18.30). The result carries the attributes set, also on error. */
+public final class SetAttr implements Operation {
+    @Override
+    public void execute(CompoundContext ctx, XdrDecoder in, XdrEncoder out) throws NfsException {
+        StateId stateId = StateId.decode(in);
+        SetAttrs attrs = decode(in);
+        Inode i = ctx.current();
+        ExportOptions opts;
+        try {
+            opts = ctx.enterForWrite(i);
+        } catch (NfsException e) {
+            throw withEmptyBitmap(e);
+        }
+        int[] done = apply(ctx, i, attrs, stateId, opts);
+        out.writeBitmap(done);
+    }
+
+    static SetAttrs decode(XdrDecoder in) throws NfsException {
+        try {
+            return SetAttrs.decode(in);
+        } catch (SetAttrs.Refused r) {
+            throw withEmptyBitmap(new NfsException(r.unsupported ? NfsStatus.ATTRNOTSUPP : NfsStatus.INVAL,
+                    r.getMessage()));
+        }
+    }
+
+    static NfsException withEmptyBitmap(NfsException e) {
+        return new NfsException(e.status(), e.getMessage(), o -> o.writeInt(0));
+    }
+
+    /**
+     * Applies attributes in a fixed order (size, mode, owner, times) and returns the bitmap of those set.
+     * Used by SETATTR and by CREATE/OPEN for the attributes sent with a create.
+     */
+    static int[] apply(CompoundContext ctx, Inode i, SetAttrs a, StateId stateId, ExportOptions opts)
+            throws NfsException {
+        LocalFs fs = ctx.server().fs();
+        Path p = i.path();
+        int[] done = new int[2];
+        try {
+            int uid = -1;
+            int gid = -1;
+            if (a.owner() != null) {
+                uid = ctx.server().ids().parseUser(a.owner())
+                        .orElseThrow(() -> new NfsException(NfsStatus.BADOWNER, "unknown owner " + a.owner()));
+            }
+            if (a.ownerGroup() != null) {
+                gid = ctx.server().ids().parseGroup(a.ownerGroup())
+                        .orElseThrow(() -> new NfsException(NfsStatus.BADOWNER, "unknown group " + a.ownerGroup()));
+            }
+            if (a.size() != null) {
+                Stat st = fs.lstat(p);
+                if (st.isDirectory()) {
+                    throw new NfsException(NfsStatus.ISDIR);
+                }
+                if (!st.isRegular()) {
+                    throw new NfsException(NfsStatus.INVAL, "size of a non-regular file");
+                }
+                OpenState open = stateId == null ? null : IoState.check(ctx, stateId, i, true);
+                if (open != null) {
+                    // the OPEN checked permission; the owner may truncate a file it created read-only
+                    ctx.asServer();
+                }
+                fs.setSize(p, a.size());
+                ctx.enter(i);
+                set(done, Attributes.SIZE);
+            }
+            if (a.mode() != null) {
+                fs.setMode(p, a.mode());
+                set(done, Attributes.MODE);
+            }
+            if (uid != -1 || gid != -1) {
+                Stat st = fs.lstat(p);
+                // chown to the current owner/group needs no privilege; skip the call so it cannot fail
+                fs.setOwner(p, uid == st.uid() ? -1 : uid, gid == st.gid() ? -1 : gid);
+                if (uid != -1) {
+                    set(done, Attributes.OWNER);
+                }
+                if (gid != -1) {
+                    set(done, Attributes.OWNER_GROUP);
+                }
+            }
+            if (a.atimeNs() != null || a.mtimeNs() != null) {
+                fs.setTimes(p, time(a.atimeNs()), time(a.mtimeNs()));
+                if (a.atimeNs() != null) {
+                    set(done, Attributes.TIME_ACCESS_SET);
+                }
+                if (a.mtimeNs() != null) {
+                    set(done, Attributes.TIME_MODIFY_SET);
+                }
+            }
+        } catch (NfsException e) {
+            int[] partial = done.clone();
+            throw new NfsException(e.status(), e.getMessage(), o -> o.writeBitmap(partial));
+        }
+        fs.modified(p);
+        if (opts.sync()) {
+            ctx.asServer();
+            fs.sync(p, true);
+        }
+        return done;
+    }
+
+    private static void set(int[] bitmap, int bit) {
+        bitmap[bit / 32] |= 1 << (bit % 32);
+    }
+
+    private static FileTime time(Long ns) {
+        if (ns == null) {
+            return null;
+        }
+        if (ns == SetAttrs.SERVER_TIME) {
+            return FileTime.from(Instant.now());
+        }
+        return FileTime.from(ns, TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,93 @@
+package io.edgenfsd.ops;
+
+import io.edgenfsd.compound.CompoundContext;
+import io.edgenfsd.compound.NfsException;
+import io.edgenfsd.compound.NfsStatus;
+import io.edgenfsd.compound.Operation;
+import io.edgenfsd.export.ExportOptions;
+import io.edgenfsd.state.OpenState;
+import io.edgenfsd.state.StateId;
+import io.edgenfsd.vfs.Errno;
+import io.edgenfsd.vfs.Inode;
+import io.edgenfsd.vfs.OpenFiles;
+import io.edgenfsd.vfs.Stat;
+import io.edgenfsd.xdr.XdrDecoder;
+import io.edgenfsd.xdr.XdrEncoder;
+import io.netty.buffer.ByteBuf;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * WRITE (RFC 8881 section 18.32). Data goes from the transport's pooled buffer straight to
+ * {@link FileChannel#write}; on a sync export FILE_SYNC and DATA_SYNC writes are forced before replying.
+ */
+public final class Write implements Operation {
+    static final int UNSTABLE = 0;
+    static final int DATA_SYNC = 1;
+    static final int FILE_SYNC = 2;
+
+    @Override
+    public void execute(CompoundContext ctx, XdrDecoder in, XdrEncoder out) throws NfsException {
+        StateId id = StateId.decode(in);
+        long offset = in.readLong();
+        int stable = in.readInt();
+        ByteBuf data = in.readOpaqueSlice(ctx.server().maxWrite());
+        if (stable < UNSTABLE || stable > FILE_SYNC) {
+            throw new NfsException(NfsStatus.INVAL, "stable_how4 " + stable);
+        }
+        Inode file = ctx.current();
+        ExportOptions opts = ctx.enterForWrite(file);
+        Stat st = ctx.server().fs().lstat(file.path());
+        if (!st.isRegular()) {
+            throw new NfsException(st.isDirectory() ? NfsStatus.ISDIR
+                    : st.isSymlink() ? NfsStatus.SYMLINK : NfsStatus.INVAL);
+        }
+        int n = data.readableBytes();
+        if (offset < 0 || offset + n < 0) {
+            throw new NfsException(NfsStatus.FBIG, "offset beyond the largest file size");
+        }
+        OpenState open = IoState.check(ctx, id, file, true);
+        int committed;
+        try {
+            if (open == null) {
+                try (FileChannel ch = FileChannel.open(file.path(), StandardOpenOption.WRITE)) {
+                    committed = write(ch, data, offset, stable, opts);
+                }
+            } else {
+                ctx.asServer();
+                try (OpenFiles.Lease lease = ctx.server().openFiles().acquire(st.key(), file.path(), true)) {
+                    committed = write(lease.channel(), data, offset, stable, opts);
+                }
+            }
+        } catch (IOException e) {
+            throw Errno.toNfs(e);
+        }
+        ctx.server().fs().modified(file.path());
+        out.writeInt(n);
+        out.writeInt(committed);
+        out.writeFixedOpaque(ctx.server().state().bootVerifier());
+    }
+
+    private static int write(FileChannel ch, ByteBuf data, long offset, int stable, ExportOptions opts)
+            throws IOException {
+        long pos = offset;
+        for (ByteBuffer b : data.nioBuffers()) {
+            while (b.hasRemaining()) {
+                pos += ch.write(b, pos);
+            }
+        }
+        if (!opts.sync()) {
+            // async export: acknowledged as stable without forcing, as knfsd's 'async' does
+            return FILE_SYNC;
+        }
+        if (stable == FILE_SYNC) {
+            ch.force(true);
+        } else if (stable == DATA_SYNC) {
+            ch.force(false);
+        }
+        return stable;
+    }
+}

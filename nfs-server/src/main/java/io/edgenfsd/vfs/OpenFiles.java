@@ -1,0 +1,138 @@
+package io.edgenfsd.vfs;
+
+import io.edgenfsd.compound.NfsException;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+
+/**
+ * Open file channels per (file, access), so READ and WRITE do not open and close the file each time.
+ * Bounded: the least recently used unused channel is closed when the cache is full. Callers open them
+ * with the server's identity; permission was checked at OPEN time, as knfsd and Ganesha do.
+ */
+public final class OpenFiles {
+    private record Key(FileKey file, boolean write) {
+    }
+
+    /** A channel on loan; give it back with {@link #close()}. */
+    public final class Lease implements AutoCloseable {
+        private final Entry entry;
+
+        Lease(Entry entry) {
+            this.entry = entry;
+        }
+
+        public FileChannel channel() {
+            return entry.channel;
+        }
+
+        @Override
+        public void close() {
+            release(entry);
+        }
+    }
+
+    private static final class Entry {
+        final Key key;
+        final FileChannel channel;
+        int refs;
+        boolean dead;
+
+        Entry(Key key, FileChannel channel) {
+            this.key = key;
+            this.channel = channel;
+        }
+    }
+
+    private final int max;
+    private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
+
+    public OpenFiles(int max) {
+        this.max = max;
+    }
+
+    public Lease acquire(FileKey file, Path path, boolean write) throws NfsException {
+        Key key = new Key(file, write);
+        synchronized (this) {
+            Entry e = entries.get(key);
+            if (e != null) {
+                e.refs++;
+                return new Lease(e);
+            }
+        }
+        FileChannel ch;
+        try {
+            ch = write ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                    : FileChannel.open(path, StandardOpenOption.READ);
+        } catch (IOException ex) {
+            throw Errno.toNfs(ex);
+        }
+        synchronized (this) {
+            Entry e = entries.get(key);
+            if (e != null) {
+                closeQuietly(ch);
+            } else {
+                e = new Entry(key, ch);
+                entries.put(key, e);
+                evict();
+            }
+            e.refs++;
+            return new Lease(e);
+        }
+    }
+
+    private void evict() {
+        Iterator<Entry> it = entries.values().iterator();
+        while (entries.size() > max && it.hasNext()) {
+            Entry e = it.next();
+            if (e.refs == 0) {
+                it.remove();
+                closeQuietly(e.channel);
+            }
+        }
+    }
+
+    private synchronized void release(Entry e) {
+        e.refs--;
+        if (e.refs == 0 && e.dead) {
+            closeQuietly(e.channel);
+        }
+    }
+
+    /** Closes the channels of a file (removed, or all opens of it closed) once nobody uses them. */
+    public synchronized void forget(FileKey file) {
+        for (boolean w : new boolean[] {false, true}) {
+            Entry e = entries.remove(new Key(file, w));
+            if (e != null) {
+                e.dead = true;
+                if (e.refs == 0) {
+                    closeQuietly(e.channel);
+                }
+            }
+        }
+    }
+
+    public synchronized void closeAll() {
+        for (Entry e : entries.values()) {
+            closeQuietly(e.channel);
+        }
+        entries.clear();
+    }
+
+    public synchronized int size() {
+        return entries.size();
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // nothing to do: the data was forced where the protocol required it
+        }
+    }
+
+}
