@@ -66,7 +66,7 @@ final class CachingHostNameResolver implements HostNameResolver {
                 return e.value();
             }
         }
-        List<InetAddress> v = delegate.addressesOf(hostname);
+        List<InetAddress> v = delegate.addressesOf(key);
         v = v == null ? List.of() : List.copyOf(v);
         synchronized (addresses) {
             addresses.put(key, new Entry<>(v, now + ttlNanos));

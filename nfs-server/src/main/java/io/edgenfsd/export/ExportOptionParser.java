@@ -32,10 +32,6 @@ import org.slf4j.LoggerFactory;
 final class ExportOptionParser {
     private static final Logger log = LoggerFactory.getLogger(ExportOptionParser.class);
 
-    private static final Set<String> NO_EFFECT = Set.of("subtree_check", "wdelay", "no_wdelay", "insecure_locks",
-            "secure_locks", "no_auth_nlm", "auth_nlm", "acl", "no_acl", "nordirplus", "pnfs", "no_pnfs",
-            "security_label");
-
     private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
 
     private static final Pattern DECIMAL = Pattern.compile("-?[0-9]{1,11}");
@@ -255,9 +251,5 @@ final class ExportOptionParser {
     /** Forgets what was logged, so a test can observe the once-per-process rule from a clean start. */
     static void resetNoEffectLog() {
         LOGGED.clear();
-    }
-
-    static boolean isNoEffect(String option) {
-        return NO_EFFECT.contains(option);
     }
 }
