@@ -126,7 +126,7 @@ public final class LocalFs {
         int id = handles.exportId(fh);
         Export e = exports.byId(id).orElseThrow(() -> new NfsException(NfsStatus.STALE, "export " + id + " gone"));
         Path p = handles.resolve(e, fh);
-        if (!p.startsWith(e.path())) {
+        if (!p.startsWith(e.path()) && !KernelHandleStore.isDetached(p)) {
             throw new NfsException(NfsStatus.STALE, "object no longer inside its export");
         }
         return Inode.real(e, p, fh, handleKey(p));
@@ -213,7 +213,8 @@ public final class LocalFs {
 
     public Stat lstat(Path p) throws NfsException {
         try {
-            io.edgenfsd.vfs.linux.Stat x = io.edgenfsd.vfs.linux.LinuxCalls.lstat(p);
+            io.edgenfsd.vfs.linux.Stat x = KernelHandleStore.isDetached(p) ? io.edgenfsd.vfs.linux.LinuxCalls.stat(p)
+                    : io.edgenfsd.vfs.linux.LinuxCalls.lstat(p);
             long ctime = x.ctimeSec() * 1_000_000_000L + x.ctimeNsec();
             FileKey key = new FileKey(x.dev(), x.ino());
             return new Stat(x.dev(), x.ino(), x.mode(), x.nlink(), x.uid(), x.gid(), x.rdev(), x.size(),
@@ -248,7 +249,8 @@ public final class LocalFs {
     /** Notes a modification made through the server so the change attribute moves even within one tick. */
     public void modified(Path p) {
         try {
-            io.edgenfsd.vfs.linux.Stat x = io.edgenfsd.vfs.linux.LinuxCalls.lstat(p);
+            io.edgenfsd.vfs.linux.Stat x = KernelHandleStore.isDetached(p) ? io.edgenfsd.vfs.linux.LinuxCalls.stat(p)
+                    : io.edgenfsd.vfs.linux.LinuxCalls.lstat(p);
             changes.modified(new FileKey(x.dev(), x.ino()), x.ctimeSec() * 1_000_000_000L + x.ctimeNsec());
         } catch (IOException ignored) {
             // object already gone: nothing to track
@@ -370,7 +372,7 @@ public final class LocalFs {
 
     public void setMode(Path p, int mode) throws NfsException {
         try {
-            Files.setAttribute(p, "unix:mode", mode & 07777, NOFOLLOW);
+            Files.setAttribute(p, "unix:mode", mode & 07777, linkOptions(p));
         } catch (UnsupportedOperationException e) {
             throw new NfsException(NfsStatus.INVAL, "mode of a symlink");
         } catch (IOException e) {
@@ -381,10 +383,10 @@ public final class LocalFs {
     public void setOwner(Path p, int uid, int gid) throws NfsException {
         try {
             if (uid != -1) {
-                Files.setAttribute(p, "unix:uid", uid, NOFOLLOW);
+                Files.setAttribute(p, "unix:uid", uid, linkOptions(p));
             }
             if (gid != -1) {
-                Files.setAttribute(p, "unix:gid", gid, NOFOLLOW);
+                Files.setAttribute(p, "unix:gid", gid, linkOptions(p));
             }
         } catch (IOException e) {
             throw Errno.toNfs(e);
@@ -402,10 +404,15 @@ public final class LocalFs {
     /** Sets times; a null argument leaves that time alone. */
     public void setTimes(Path p, FileTime atime, FileTime mtime) throws NfsException {
         try {
-            Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW).setTimes(mtime, atime, null);
+            Files.getFileAttributeView(p, BasicFileAttributeView.class, linkOptions(p)).setTimes(mtime, atime, null);
         } catch (IOException e) {
             throw Errno.toNfs(e);
         }
+    }
+
+    /** Objects reached through /proc/self/fd/N must be followed; everything else must not be. */
+    private static LinkOption[] linkOptions(Path p) {
+        return KernelHandleStore.isDetached(p) ? new LinkOption[0] : NOFOLLOW;
     }
 
     // ----- durability -----
@@ -416,7 +423,7 @@ public final class LocalFs {
      */
     public void sync(Path p, boolean metadata) throws NfsException {
         Stat st = lstat(p);
-        Path target = st.isRegular() || st.isDirectory() ? p : p.getParent();
+        Path target = st.isRegular() || st.isDirectory() || KernelHandleStore.isDetached(p) ? p : p.getParent();
         try (FileChannel ch = FileChannel.open(target, StandardOpenOption.READ)) {
             ch.force(metadata);
         } catch (IOException e) {

@@ -1,0 +1,197 @@
+package io.edgenfsd.vfs;
+
+import io.edgenfsd.compound.NfsException;
+import io.edgenfsd.compound.NfsStatus;
+import io.edgenfsd.export.Export;
+import io.edgenfsd.export.ExportTable;
+import io.edgenfsd.vfs.linux.BadHandleException;
+import io.edgenfsd.vfs.linux.FileHandleCodec;
+import io.edgenfsd.vfs.linux.KernelHandle;
+import io.edgenfsd.vfs.linux.LinuxCalls;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Handles that survive restarts and renames (DESIGN.md): the kernel's own file handle
+ * (name_to_handle_at), wrapped with the export id and a MAC so a client cannot forge one for a file
+ * outside its export. Resolution re-finds the object with open_by_handle_at, so renames made on the host
+ * by other programs are followed.
+ */
+public final class KernelHandleStore implements HandleStore {
+    private record Known(Path path, long dev, long ino) {
+    }
+
+    private final FileHandleCodec codec;
+    private final Map<Integer, Integer> mountFds = new HashMap<>();
+    private final Map<Integer, Path> roots = new HashMap<>();
+    /** Last path seen per handle: checked with one lstat before the slower open_by_handle_at. */
+    private final Map<String, Known> known = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Known> e) {
+            return size() > 65536;
+        }
+    };
+    /**
+     * Objects the kernel could open by handle but not name (a non-directory whose dentry is not cached
+     * after a restart): kept open and used through /proc/self/fd/N, which the kernel resolves itself.
+     */
+    private final Map<String, Integer> detached = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Integer> e) {
+            if (size() > 1024) {
+                closeQuietly(e.getValue());
+                return true;
+            }
+            return false;
+        }
+    };
+
+    public KernelHandleStore(FileHandleCodec codec, ExportTable exports) throws IOException {
+        this.codec = codec;
+        for (Export e : exports.exports()) {
+            Path root = Path.of(e.path());
+            mountFds.put(e.id(), LinuxCalls.openMountFd(root));
+            roots.put(e.id(), root);
+        }
+    }
+
+    @Override
+    public byte[] handleFor(Export export, Path path, Stat stat) throws NfsException {
+        if (isDetached(path)) {
+            // a detached object's handle is the one it was resolved from; found by the path's fd
+            synchronized (this) {
+                for (Map.Entry<String, Integer> e : detached.entrySet()) {
+                    if (path.equals(LinuxCalls.fdPath(e.getValue()))) {
+                        return Base64.getDecoder().decode(e.getKey());
+                    }
+                }
+            }
+            throw new NfsException(NfsStatus.STALE, "detached object no longer open");
+        }
+        try {
+            KernelHandle kh = LinuxCalls.nameToHandle(path, false);
+            byte[] fh = codec.encode(export.id(), kh);
+            synchronized (this) {
+                known.put(key(fh), new Known(path, stat.dev(), stat.ino()));
+            }
+            return fh;
+        } catch (IOException e) {
+            throw Errno.toNfs(e);
+        } catch (IllegalArgumentException e) {
+            throw new NfsException(NfsStatus.SERVERFAULT, "kernel handle too large: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public int exportId(byte[] handle) throws NfsException {
+        return decode(handle).exportId();
+    }
+
+    private FileHandleCodec.Decoded decode(byte[] handle) throws NfsException {
+        try {
+            FileHandleCodec.Decoded d = codec.decode(handle);
+            if (d.isMemory()) {
+                throw new NfsException(NfsStatus.STALE, "handle from an unprivileged run");
+            }
+            return d;
+        } catch (BadHandleException e) {
+            throw new NfsException(NfsStatus.BADHANDLE, e.getMessage());
+        }
+    }
+
+    @Override
+    public Path resolve(Export export, byte[] handle) throws NfsException {
+        FileHandleCodec.Decoded d = decode(handle);
+        String k = key(handle);
+        Known hint;
+        synchronized (this) {
+            hint = known.get(k);
+            Integer fd = detached.get(k);
+            if (fd != null) {
+                return LinuxCalls.fdPath(fd);
+            }
+        }
+        if (hint != null) {
+            try {
+                io.edgenfsd.vfs.linux.Stat st = LinuxCalls.lstat(hint.path);
+                if (st.ino() == hint.ino && st.dev() == hint.dev) {
+                    return hint.path;
+                }
+            } catch (IOException e) {
+                // moved or removed: ask the kernel
+            }
+        }
+        Integer mountFd = mountFds.get(export.id());
+        if (mountFd == null) {
+            throw new NfsException(NfsStatus.STALE, "export not open");
+        }
+        int fd;
+        try {
+            fd = LinuxCalls.openByHandle(mountFd, d.kernelHandle(), LinuxCalls.O_PATH | LinuxCalls.O_NOFOLLOW);
+        } catch (IOException e) {
+            throw new NfsException(NfsStatus.STALE, "object no longer exists: " + e.getMessage());
+        }
+        boolean keep = false;
+        try {
+            LinuxCalls.Location where = LinuxCalls.locate(fd, roots.get(export.id()));
+            io.edgenfsd.vfs.linux.Stat st = LinuxCalls.fstat(fd);
+            switch (where) {
+                case OUTSIDE -> throw new NfsException(NfsStatus.STALE, "object is outside its export");
+                case INSIDE -> {
+                    Path p = LinuxCalls.readlinkFd(fd);
+                    synchronized (this) {
+                        known.put(k, new Known(p, st.dev(), st.ino()));
+                    }
+                    return p;
+                }
+                default -> {
+                    if (st.nlink() == 0) {
+                        throw new NfsException(NfsStatus.STALE, "object was removed");
+                    }
+                    if ((st.mode() & Stat.S_IFMT) == Stat.S_IFDIR) {
+                        throw new NfsException(NfsStatus.STALE, "directory cannot be placed in its export");
+                    }
+                    // The MAC proves we issued this handle inside the export; the kernel just has no name for
+                    // the object yet. Use it through its fd.
+                    keep = true;
+                    synchronized (this) {
+                        detached.put(k, fd);
+                    }
+                    return LinuxCalls.fdPath(fd);
+                }
+            }
+        } catch (IOException e) {
+            throw new NfsException(NfsStatus.STALE, e.getMessage());
+        } finally {
+            if (!keep) {
+                closeQuietly(fd);
+            }
+        }
+    }
+
+    public static boolean isDetached(Path p) {
+        return p.startsWith("/proc/self/fd/");
+    }
+
+    @Override
+    public boolean persistent() {
+        return true;
+    }
+
+    private static String key(byte[] fh) {
+        return Base64.getEncoder().encodeToString(fh);
+    }
+
+    private static void closeQuietly(int fd) {
+        try {
+            LinuxCalls.close(fd);
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+}
