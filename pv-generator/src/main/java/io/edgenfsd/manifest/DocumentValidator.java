@@ -350,7 +350,9 @@ final class DocumentValidator {
         for (MountOptions.Finding f : MountOptions.check(opts)) {
             int idx = opts.indexOf(f.option);
             String p = join(path, "mountOptions") + (idx >= 0 ? "[" + idx + "]" : "");
-            warn(p, owner.get("mountOptions"), f.toString()
+            YNode list = owner.get("mountOptions");
+            YNode at = idx >= 0 && idx < list.seq().size() ? list.seq().get(idx) : list;
+            warn(p, at, f.toString()
                     + (f.fatal ? " — pods using this volume will fail to mount it" : ""));
         }
     }

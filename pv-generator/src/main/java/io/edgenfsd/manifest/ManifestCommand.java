@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code edge-nfsd manifest}: prints PV/PVC (or StorageClass/PVC) YAML that binds to this NFS server. */
-@Command(name = "manifest", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "manifest", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 120,
         versionProvider = ManifestCommand.Version.class,
         subcommands = {CheckCommand.class, CommandLine.HelpCommand.class},
         description = {
