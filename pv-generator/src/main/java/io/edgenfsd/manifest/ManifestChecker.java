@@ -56,9 +56,11 @@ public final class ManifestChecker {
                 out.println("note: " + n);
             }
             long bound = outcomes.stream().filter(o -> o.status.isNfs()).count();
+            long bindingWarnings = outcomes.stream().mapToLong(o -> o.warnings.size()).sum();
             out.println("summary: " + outcomes.size() + " claim(s), " + bound + " bound to NFS, "
                     + (outcomes.size() - bound) + " not; " + volumes + " volume(s); " + count(Severity.ERROR)
-                    + " error(s), " + count(Severity.WARNING) + " warning(s)");
+                    + " error(s), " + count(Severity.WARNING) + " warning(s), " + bindingWarnings
+                    + " binding warning(s)");
             out.flush();
         }
     }
