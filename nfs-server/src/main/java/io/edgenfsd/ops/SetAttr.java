@@ -9,6 +9,7 @@ import io.edgenfsd.state.OpenState;
 import io.edgenfsd.state.StateId;
 import io.edgenfsd.vfs.Inode;
 import io.edgenfsd.vfs.LocalFs;
+import io.edgenfsd.vfs.Posix;
 import io.edgenfsd.vfs.Stat;
 import io.edgenfsd.xdr.Attributes;
 import io.edgenfsd.xdr.SetAttrs;
@@ -16,9 +17,6 @@ import io.edgenfsd.xdr.XdrDecoder;
 import io.edgenfsd.xdr.XdrEncoder;
 
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 
 /** SETATTR (RFC 8881 section 18.30). The result carries the attributes set, also on error. */
 public final class SetAttr implements Operation {
@@ -127,13 +125,10 @@ public final class SetAttr implements Operation {
         bitmap[bit / 32] |= 1 << (bit % 32);
     }
 
-    private static FileTime time(Long ns) {
+    private static long time(Long ns) {
         if (ns == null) {
-            return null;
+            return Posix.UTIME_OMIT;
         }
-        if (ns == SetAttrs.SERVER_TIME) {
-            return FileTime.from(Instant.now());
-        }
-        return FileTime.from(ns, TimeUnit.NANOSECONDS);
+        return ns == SetAttrs.SERVER_TIME ? Posix.UTIME_NOW : ns;
     }
 }

@@ -24,6 +24,10 @@ final class BackChannel implements ServerContext.Callbacks {
     static final int OP_CB_SEQUENCE = 11;
     static final long TIMEOUT_MS = 10_000;
 
+    /**
+     * CB_NULL at once; CB_SEQUENCE a little later, because the client registers the session only after it
+     * has processed our CREATE_SESSION reply and answers NFS4ERR_BADSESSION or NFS4ERR_DELAY until then.
+     */
     @Override
     public void sessionCreated(Session s) {
         RpcConnection c = s.backChannel();
@@ -31,19 +35,32 @@ final class BackChannel implements ServerContext.Callbacks {
             return;
         }
         c.call(s.callbackProgram(), CB_VERSION, CB_NULL, s.callbackSecurity()::encodeCredential, a -> { }, TIMEOUT_MS)
-                .thenCompose(reply -> {
-                    reply.release();
-                    return cbSequence(s, c);
-                })
-                .whenComplete((status, err) -> {
+                .whenComplete((reply, err) -> {
                     if (err != null) {
-                        log.warn("back channel of session {} does not answer: {}", s.idHex(), err.toString());
-                    } else if (status != 0) {
-                        log.warn("back channel of session {}: CB_SEQUENCE answered status {}", s.idHex(), status);
-                    } else {
-                        log.debug("back channel of session {} is up", s.idHex());
+                        log.warn("back channel of session {} does not answer CB_NULL: {}", s.idHex(), err.toString());
+                        return;
                     }
+                    reply.release();
+                    probeSequence(s, c, 1);
                 });
+    }
+
+    private static void probeSequence(Session s, RpcConnection c, int attempt) {
+        c.channel().eventLoop().schedule(() -> {
+            if (s.destroyed() || !c.isOpen()) {
+                return;
+            }
+            cbSequence(s, c).whenComplete((status, err) -> {
+                if (err == null && status == 0) {
+                    log.debug("back channel of session {} is up", s.idHex());
+                } else if (attempt < 3) {
+                    probeSequence(s, c, attempt + 1);
+                } else {
+                    log.warn("back channel of session {}: CB_SEQUENCE failed ({})", s.idHex(),
+                            err != null ? err.toString() : "status " + status);
+                }
+            });
+        }, 2L * attempt, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     private static CompletableFuture<Integer> cbSequence(Session s, RpcConnection c) {

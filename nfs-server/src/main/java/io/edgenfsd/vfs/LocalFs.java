@@ -372,9 +372,10 @@ public final class LocalFs {
 
     public void setMode(Path p, int mode) throws NfsException {
         try {
-            Files.setAttribute(p, "unix:mode", mode & 07777, linkOptions(p));
-        } catch (UnsupportedOperationException e) {
-            throw new NfsException(NfsStatus.INVAL, "mode of a symlink");
+            if (!KernelHandleStore.isDetached(p) && lstat(p).isSymlink()) {
+                throw new NfsException(NfsStatus.INVAL, "the mode of a symbolic link cannot be set");
+            }
+            Posix.chmod(p, mode & 07777);
         } catch (IOException e) {
             throw Errno.toNfs(e);
         }
@@ -401,10 +402,10 @@ public final class LocalFs {
         }
     }
 
-    /** Sets times; a null argument leaves that time alone. */
-    public void setTimes(Path p, FileTime atime, FileTime mtime) throws NfsException {
+    /** Sets times in nanoseconds, or {@link Posix#UTIME_NOW} / {@link Posix#UTIME_OMIT}. */
+    public void setTimes(Path p, long atimeNs, long mtimeNs) throws NfsException {
         try {
-            Files.getFileAttributeView(p, BasicFileAttributeView.class, linkOptions(p)).setTimes(mtime, atime, null);
+            Posix.setTimes(p, atimeNs, mtimeNs, KernelHandleStore.isDetached(p));
         } catch (IOException e) {
             throw Errno.toNfs(e);
         }

@@ -1,6 +1,9 @@
 package io.edgenfsd.vfs;
 
 import com.sun.jna.Native;
+import com.sun.jna.Memory;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
 import com.sun.jna.Platform;
 
 import java.io.IOException;
@@ -38,6 +41,16 @@ public final class Posix {
 
     private static native int mknod(String path, int mode, long dev);
 
+    private static native int chmod(String path, int mode);
+
+    private static native int utimensat(int dirfd, String path, Pointer times, int flags);
+
+    private static final int AT_FDCWD = -100;
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    /** utimensat's "now" and "leave alone" (include/uapi/linux/stat.h). */
+    public static final long UTIME_NOW = (1L << 30) - 1;
+    public static final long UTIME_OMIT = (1L << 30) - 2;
+
     public static boolean available() {
         return LOADED;
     }
@@ -66,6 +79,41 @@ public final class Posix {
 
     public static void mknod(Path path, int mode, long dev) throws IOException {
         check(mknod(path.toString(), mode, dev), path);
+    }
+
+    /** chmod(2) by path: unlike java.nio it does not open the file, so it works on unreadable files. */
+    public static void chmod(Path path, int mode) throws IOException {
+        check(chmod(path.toString(), mode), path);
+    }
+
+    /**
+     * utimensat(2) on the object itself; each time is nanoseconds since the epoch, or {@link #UTIME_NOW} /
+     * {@link #UTIME_OMIT}. UTIME_NOW is allowed to anyone with write permission, as POSIX says.
+     */
+    public static void setTimes(Path path, long atime, long mtime, boolean followLinks) throws IOException {
+        int w = NativeLong.SIZE;
+        Memory t = new Memory(4L * w);
+        long[] v = new long[4];
+        split(atime, v, 0);
+        split(mtime, v, 2);
+        for (int i = 0; i < 4; i++) {
+            if (w == 8) {
+                t.setLong((long) i * w, v[i]);
+            } else {
+                t.setInt((long) i * w, (int) v[i]);
+            }
+        }
+        check(utimensat(AT_FDCWD, path.toString(), t, followLinks ? 0 : AT_SYMLINK_NOFOLLOW), path);
+    }
+
+    private static void split(long ns, long[] t, int i) {
+        if (ns == UTIME_NOW || ns == UTIME_OMIT) {
+            t[i] = 0;
+            t[i + 1] = ns;
+        } else {
+            t[i] = Math.floorDiv(ns, 1_000_000_000L);
+            t[i + 1] = Math.floorMod(ns, 1_000_000_000L);
+        }
     }
 
     private static void check(int rc, Path path) throws IOException {
