@@ -138,6 +138,14 @@ public final class NfsSession implements AutoCloseable {
         }
     }
 
+    /** Gives a reserved slot back; {@code lastUsedSeq} is the last sequence id the server accepted on it. */
+    public void releaseSlot(int slot, int lastUsedSeq) {
+        synchronized (slotSeq) {
+            slotSeq[slot] = lastUsedSeq;
+        }
+        freeSlots.add(slot);
+    }
+
     /** SEQUENCE with explicit slot and sequence id, then the given operations. */
     public Compound sequenced(int slot, int seq, Consumer<Compound> ops) {
         Compound c = new Compound().sequence(sessionId, seq, slot, slotSeq.length - 1, true);
