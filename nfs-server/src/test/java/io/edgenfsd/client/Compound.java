@@ -199,6 +199,12 @@ public final class Compound {
         return this;
     }
 
+    /** OPEN CLAIM_PREVIOUS of the current filehandle: reclaim after a server restart (no delegation). */
+    public Compound openPrevious(int access, int deny, long clientId, byte[] owner) {
+        openHead(access, deny, clientId, owner).int32(0).int32(1).int32(0);
+        return this;
+    }
+
     /** OPEN CLAIM_FH of the current filehandle. */
     public Compound openFh(int access, int deny, long clientId, byte[] owner) {
         openHead(access, deny, clientId, owner).int32(0).int32(4);

@@ -45,6 +45,11 @@ public final class NfsSession implements AutoCloseable {
 
     /** EXCHANGE_ID + CREATE_SESSION + RECLAIM_COMPLETE on an existing connection. */
     public static NfsSession establish(RpcClient rpc, Cred cred, String ownerName) {
+        return establish(rpc, cred, ownerName, true);
+    }
+
+    /** As {@link #establish(RpcClient, Cred, String)}; without RECLAIM_COMPLETE when reclaims are to follow. */
+    public static NfsSession establish(RpcClient rpc, Cred cred, String ownerName, boolean reclaimComplete) {
         byte[] verifier = new byte[8];
         ThreadLocalRandom.current().nextBytes(verifier);
         CompoundReply ex = send(rpc, cred, new Compound().exchangeId(verifier,
@@ -54,7 +59,9 @@ public final class NfsSession implements AutoCloseable {
                 CREATE_SESSION_FLAG_CONN_BACK_CHAN, 16, CB_PROGRAM)).orThrow();
         Res.CreateSession c = cs.body(Op.CREATE_SESSION, Res.CreateSession.class);
         NfsSession s = new NfsSession(rpc, cred, eid.clientId(), c.sessionId(), c.foreSlots());
-        s.compound(x -> x.reclaimComplete(false)).orThrow();
+        if (reclaimComplete) {
+            s.compound(x -> x.reclaimComplete(false)).orThrow();
+        }
         return s;
     }
 
