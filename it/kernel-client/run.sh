@@ -6,7 +6,8 @@
 #
 # Environment: NFS_SERVER (edge|ganesha, default edge), EDGE_NFSD_JAR (default
 # nfs-server/target/edge-nfsd.jar), EDGE_NFSD_IT_CACHE (guest assets, default /var/cache/edge-nfsd-it),
-# EDGE_NFSD_IT_LOGS (default target/it-logs), EDGE_NFSD_IT_ACCEL (auto|tcg|kvm, default auto),
+# EDGE_NFSD_IT_LOGS (default target/it-logs; each run gets a subdirectory, `latest` points to it),
+# EDGE_NFSD_IT_RUN_DIR (use exactly this directory for the run's logs), EDGE_NFSD_IT_ACCEL (auto|tcg|kvm, default auto),
 # JAVA (default java).
 # Exit status 0 when every selected workload passed.
 set -uo pipefail
@@ -38,7 +39,7 @@ while [[ $# -gt 0 ]]; do
     --boot-per-workload) PER_BOOT=1; shift ;;
     --keep) KEEP=1; shift ;;
     --list) for w in "${ALL_WORKLOADS[@]}"; do echo "${w%% *}"; done; exit 0 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     -*) die "unknown option $1" ;;
     *) SEL+=("$1"); shift ;;
   esac
@@ -71,10 +72,16 @@ T_ASSETS=$((SECONDS - T_ASSETS))
 
 STAMP=$(date +%Y%m%d-%H%M%S)
 LOGROOT=${EDGE_NFSD_IT_LOGS:-$REPO/target/it-logs}
-LOGDIR="$LOGROOT/$STAMP-$SERVER-$$"
-mkdir -p "$LOGDIR"
-LOGDIR=$(cd "$LOGDIR" && pwd)
-ln -sfn "$LOGDIR" "$LOGROOT/latest"
+if [[ -n "${EDGE_NFSD_IT_RUN_DIR:-}" ]]; then
+  LOGDIR=$EDGE_NFSD_IT_RUN_DIR   # exact directory for this run (KernelClientIT uses it)
+  mkdir -p "$LOGDIR"
+  LOGDIR=$(cd "$LOGDIR" && pwd)
+else
+  LOGDIR="$LOGROOT/$STAMP-$SERVER-$$"
+  mkdir -p "$LOGDIR"
+  LOGDIR=$(cd "$LOGDIR" && pwd)
+  ln -sfn "$LOGDIR" "$LOGROOT/latest"
+fi
 BASE=$(mktemp -d /tmp/edge-nfsd-it.XXXXXX)
 chmod 755 "$BASE"
 SERVER_PID=

@@ -45,6 +45,14 @@ expect_err() {
   grep -qF -- "$msg" <<<"$out" || fail "expected '$msg' from: $* -- got: $out"
   ok "$* -> $msg"
 }
+# expect_refused cmd...: cmd must fail with EPERM or EACCES (servers differ in which one a refused
+# SETATTR gets; both mean "refused")
+expect_refused() {
+  local out
+  if out=$("$@" 2>&1); then fail "expected a refusal but succeeded: $*"; fi
+  grep -qE -- "Operation not permitted|Permission denied" <<<"$out" || fail "expected EPERM/EACCES from: $* -- got: $out"
+  ok "$* -> refused ($(grep -oE 'Operation not permitted|Permission denied' <<<"$out" | head -n1))"
+}
 # expect_eq WHAT GOT WANT
 expect_eq() { [ "$2" == "$3" ] || fail "$1: got '$2', want '$3'"; ok "$1 = '$3'"; }
 owner() { stat -c '%u:%g' "$1"; }
