@@ -225,7 +225,7 @@ ACCEL=tcg CPU=qemu64
 probe_kvm() {
   [[ -c /dev/kvm && -r /dev/kvm && -w /dev/kvm ]] || { echo "no usable /dev/kvm"; return 1; }
   local out
-  out=$(timeout 30 $(qemu_base kvm host) -append "console=ttyS0 panic=1 it.probe=1" </dev/null 2>&1)
+  out=$(timeout 20 $(qemu_base kvm host) -append "console=ttyS0 panic=1 it.probe=1" </dev/null 2>&1)
   grep -q IT-PROBE-OK <<<"$out" && return 0
   echo "$out" | grep -v '^\s*$' | tail -n 3
   return 1

@@ -5,7 +5,7 @@ M=/mnt/rw
 mnt "$EXP_RW" $M
 S=/tmp/tarsrc
 rm -rf $S; mkdir -p $S
-cp -a /usr/lib/python3.11/json /usr/lib/python3.11/email /usr/lib/python3.11/http /usr/lib/python3.11/logging $S/
+cp -a /usr/lib/python3.11 $S/python3.11
 cp -a /etc $S/etc
 mkdir -p "$S/odd names/with spaces" "$S/empty dir" "$S/ünïcødé"
 echo unicode >"$S/ünïcødé/ファイル.txt"
