@@ -210,7 +210,12 @@ for _ in $(seq 1 600); do
   sleep 0.1
 done
 if [[ $ready -ne 1 ]]; then
-  log "server did not accept connections on 127.0.0.1:$PORT within 60 s; its log:"
+  if kill -0 "$SERVER_PID" 2>/dev/null; then
+    log "server did not accept connections on 127.0.0.1:$PORT within 60 s; its log:"
+  else
+    wait "$SERVER_PID"; src=$?; SERVER_PID=
+    log "server exited with status $src before accepting connections on 127.0.0.1:$PORT; its log:"
+  fi
   cat "$LOGDIR/server.log" "$LOGDIR/server.stdout" 2>/dev/null | tail -n 100 >&2
   exit 1
 fi
@@ -284,19 +289,22 @@ EOF
     </dev/null >"$console" 2>&1 &
   QEMU_PID=$!
   log "boot $n: qemu pid $QEMU_PID ($ACCEL), workloads: $(cut -d' ' -f1 "$job/plan" | tr '\n' ' ')(limit ${total}s)"
-  local seen=0
+  local reported=" "
+  report_new() {  # log each finished workload once (the guest writes results/NAME/rc last)
+    local f nm
+    for f in "$job"/results/*/rc; do
+      [[ -f "$f" ]] || continue
+      nm=$(basename "$(dirname "$f")")
+      [[ "$reported" == *" $nm "* ]] && continue
+      reported+="$nm "
+      log "boot $n: $nm finished, exit status $(cat "$f"), $(cat "$job/results/$nm/millis" 2>/dev/null) ms"
+    done
+  }
   while kill -0 "$QEMU_PID" 2>/dev/null; do
     if [[ -z "$up" ]] && grep -q IT-GUEST-UP "$console" 2>/dev/null; then
       up=$((SECONDS - t0)); log "boot $n: guest up after ${up} s"
     fi
-    local lines
-    lines=$(grep -a '^IT-RESULT' "$console" 2>/dev/null | tr -d '\r')
-    local cnt; cnt=$(grep -c . <<<"$lines")
-    [[ -z "$lines" ]] && cnt=0
-    if [[ $cnt -gt $seen ]]; then
-      sed -n "$((seen + 1)),${cnt}p" <<<"$lines" | while read -r _ r; do log "boot $n: $r"; done
-      seen=$cnt
-    fi
+    report_new
     if [[ $((SECONDS - t0)) -gt $total ]]; then
       log "boot $n: guest exceeded ${total} s, killing qemu"
       echo "HOST: qemu killed after ${total} s" >>"$console"
@@ -313,8 +321,7 @@ EOF
   done
   wait "$QEMU_PID" 2>/dev/null
   QEMU_PID=
-  grep -a '^IT-RESULT' "$console" 2>/dev/null | tr -d '\r' | sed -n "$((seen + 1)),\$p" \
-    | while read -r _ r; do log "boot $n: $r"; done
+  report_new
   log "boot $n: qemu exited after $((SECONDS - t0)) s"
   BOOT_SECS+=("boot$n:${up:-?}s-to-up,$((SECONDS - t0))s-total")
 

@@ -105,9 +105,9 @@ class KernelClientIT {
         if (tests.isEmpty()) {
             final int rc = exit;
             tests.add(DynamicTest.dynamicTest("harness", () -> fail(
-                    "kernel-client harness ran no workload (exit status " + rc + "). Needs root, qemu-system-x86, "
-                            + "debootstrap, cpio, e2fsprogs, kmod (and nfs-ganesha for the Ganesha switch); "
-                            + ".ci/run installs them. Harness output:\n" + tail(harnessOutput, 400))));
+                    "kernel-client harness ran no workload (exit status " + rc + "; it needs root, qemu-system-x86, "
+                            + "debootstrap, cpio, e2fsprogs, kmod, and nfs-ganesha for the Ganesha switch, which "
+                            + ".ci/run installs). Harness output:\n" + tail(harnessOutput, 400))));
         } else if (exit != 0 && Files.readAllLines(summary).stream().allMatch(l -> l.contains("\tPASS\t"))) {
             final int rc = exit;
             tests.add(DynamicTest.dynamicTest("harness", () -> fail(
