@@ -36,6 +36,7 @@ ip addr add 10.0.2.15/24 dev eth0
 
 mkdir -p /job/results
 cp /job/lib.sh /tmp/lib.sh 2>/dev/null
+dmesg >/job/boot-dmesg.log 2>&1
 echo "IT-GUEST-UP $(cut -d' ' -f1 /proc/uptime)"
 
 while read -r name tmo; do
