@@ -59,7 +59,7 @@ KPKG=${EDGE_NFSD_IT_KERNEL_PKG:-$(apt-cache depends linux-image-amd64 2>/dev/nul
        | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')}
 [[ -n "$KPKG" ]] || die "cannot resolve linux-image-amd64 (run apt-get update)"
 log "downloading $KPKG and busybox-static"
-apt-get download -q "$KPKG" busybox-static >/dev/null 2>"$WORK/apt-download.err" \
+timeout 900 apt-get download -q "$KPKG" busybox-static >/dev/null 2>"$WORK/apt-download.err" \
   || { cat "$WORK/apt-download.err" >&2; die "apt-get download failed"; }
 mkdir -p "$WORK/k" "$WORK/bb"
 dpkg-deb -x ./linux-image-*.deb "$WORK/k"
@@ -148,7 +148,7 @@ DB="$CACHE/debootstrap-$(echo "$INCLUDE" | sha256sum | cut -c1-12)"
 if [[ ! -f "$DB/.complete" ]]; then
   rm -rf "$DB" "$CACHE"/debootstrap-*
   log "debootstrap bookworm ($INCLUDE)"
-  debootstrap --variant=minbase --include="$INCLUDE" bookworm "$DB" "$MIRROR" \
+  timeout 1800 debootstrap --variant=minbase --include="$INCLUDE" bookworm "$DB" "$MIRROR" \
     >"$WORK/debootstrap.log" 2>&1 || { tail -40 "$WORK/debootstrap.log" >&2; die "debootstrap failed"; }
   rm -rf "$DB"/var/cache/apt/archives/*.deb "$DB"/var/lib/apt/lists/*
   touch "$DB/.complete"
@@ -187,6 +187,20 @@ rm -f "$WORK/root.img"
 mkfs.ext4 -q -F -L itroot -d "$ROOT" "$WORK/root.img" "${SIZE_MB}M"
 
 cp "$WORK/k/boot/vmlinuz-$KVER" "$WORK/vmlinuz"
+# The uncompressed ELF kernel, when it can be cut out of the bzImage: qemu boots it through its PVH
+# entry point, skipping the BIOS real-mode loader and the decompression (about 6 s less under TCG).
+rm -f "$CACHE/vmlinux"
+off=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$WORK/vmlinuz" | head -n1 | cut -d: -f1 || true)
+if [[ -n "$off" ]]; then
+  tail -c +$((off + 1)) "$WORK/vmlinuz" | xz -dcq >"$WORK/vmlinux" 2>/dev/null || true
+  if [[ "$(head -c 4 "$WORK/vmlinux" | od -An -tx1 | tr -d ' ')" == 7f454c46 ]] \
+     && [[ $(stat -c %s "$WORK/vmlinux") -gt 10000000 ]]; then
+    mv -f "$WORK/vmlinux" "$CACHE/vmlinux"
+    log "uncompressed ELF kernel extracted for PVH boot"
+  else
+    log "could not extract an ELF kernel; booting the bzImage"
+  fi
+fi
 mv -f "$WORK/vmlinuz" "$CACHE/vmlinuz"
 mv -f "$WORK/initrd.img" "$CACHE/initrd.img"
 mv -f "$WORK/root.img" "$CACHE/root.img"

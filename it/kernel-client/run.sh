@@ -222,9 +222,11 @@ fi
 log "server ready after $((SECONDS - T_SRV)) s (pid $SERVER_PID)"
 
 # ---- accelerator probe ---------------------------------------------------------------------------
+KERNEL="$CACHE/vmlinuz"
+[[ -f "$CACHE/vmlinux" && "${EDGE_NFSD_IT_BZIMAGE:-0}" != 1 ]] && KERNEL="$CACHE/vmlinux"   # PVH boot, faster
 qemu_base() {  # accel cpu
   echo qemu-system-x86_64 -accel "$1" -cpu "$2" -smp 1 -m 1024 -nographic -no-reboot -monitor none \
-    -kernel "$CACHE/vmlinuz" -initrd "$CACHE/initrd.img"
+    -kernel "$KERNEL" -initrd "$CACHE/initrd.img"
 }
 ACCEL=tcg CPU=qemu64
 probe_kvm() {
@@ -232,7 +234,7 @@ probe_kvm() {
   local out
   out=$(timeout 20 $(qemu_base kvm host) -append "console=ttyS0 panic=1 it.probe=1" </dev/null 2>&1)
   grep -q IT-PROBE-OK <<<"$out" && return 0
-  echo "$out" | grep -v '^\s*$' | tail -n 3
+  echo "no IT-PROBE-OK from a KVM boot within 20 s; last console output: $(tr -cd '[:print:]\n' <<<"$out" | grep -v '^\s*$' | tail -n 2 | tr '\n' ' ')"
   return 1
 }
 case "$ACCEL_WANT" in
