@@ -4,11 +4,13 @@
 #   $CACHE/initrd.img   a tiny busybox initramfs: loads virtio/ext4/9p modules, mounts the root, switch_root
 #   $CACHE/root.img     ext4 image of a debootstrap'ed bookworm root (nfs-common, sqlite3, fio, python3, ...)
 #   $CACHE/stamp        hash of this script; run.sh rebuilds when it does not match
-# CACHE is $EDGE_NFSD_IT_CACHE or /var/cache/edge-nfsd-it (outside the source tree).
+#   $CACHE/vmlinux      the uncompressed ELF kernel (PVH boot), when it can be extracted
+# CACHE is $EDGE_NFSD_IT_CACHE/kernel-client, by default /var/cache/edge-nfsd-it/kernel-client (outside the
+# source tree).
 # Needs root, debootstrap, cpio, e2fsprogs (mkfs.ext4 -d), apt-get.
 set -euo pipefail
 
-CACHE=${EDGE_NFSD_IT_CACHE:-/var/cache/edge-nfsd-it}
+CACHE=${EDGE_NFSD_IT_CACHE:-/var/cache/edge-nfsd-it}/kernel-client   # own subdirectory: the cache root is shared
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SELF="$HERE/build-assets.sh"
 STAMP=$(sha256sum "$SELF" | cut -c1-16)

@@ -3,23 +3,25 @@
 # on the host's loopback (the guest sees 127.0.0.1 as 10.0.2.2), and runs workload scripts in the guest.
 #
 #   it/kernel-client/run.sh [--server edge|ganesha] [--boot-per-workload] [--keep] [--list] [workload...]
+#   it/kernel-client/run.sh [--server edge|ganesha] --shell    # interactive root shell in the guest
 #
-# Environment: NFS_SERVER (edge|ganesha, default edge), EDGE_NFSD_JAR (default
-# nfs-server/target/edge-nfsd.jar), EDGE_NFSD_IT_CACHE (guest assets, default /var/cache/edge-nfsd-it),
-# EDGE_NFSD_IT_LOGS (default target/it-logs; each run gets a subdirectory, `latest` points to it),
-# EDGE_NFSD_IT_RUN_DIR (use exactly this directory for the run's logs), EDGE_NFSD_IT_ACCEL (auto|tcg|kvm, default auto),
-# JAVA (default java).
-# Exit status 0 when every selected workload passed.
+# Environment: NFS_SERVER (edge|ganesha, default edge); EDGE_NFSD_JAR (default
+# nfs-server/target/edge-nfsd.jar); EDGE_NFSD_IT_CACHE (cache root, default /var/cache/edge-nfsd-it; the
+# guest assets live in its kernel-client/ subdirectory); EDGE_NFSD_IT_LOGS (default target/it-logs; each
+# run gets a subdirectory, `latest` points to it); EDGE_NFSD_IT_RUN_DIR (exactly this directory for the
+# run's logs); EDGE_NFSD_IT_ACCEL (auto|tcg|kvm, default auto); JAVA (default java).
+# Exit status: 0 all selected workloads passed, 1 some failed, 2 the harness could not run.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-CACHE=${EDGE_NFSD_IT_CACHE:-/var/cache/edge-nfsd-it}
+CACHE=${EDGE_NFSD_IT_CACHE:-/var/cache/edge-nfsd-it}/kernel-client   # own subdirectory: the cache root is shared
 SERVER=${NFS_SERVER:-edge}
 JAR=${EDGE_NFSD_JAR:-$REPO/nfs-server/target/edge-nfsd.jar}
 JAVA=${JAVA:-java}
 ACCEL_WANT=${EDGE_NFSD_IT_ACCEL:-auto}
 PER_BOOT=0
+SHELL_MODE=0
 KEEP=0
 
 # name and guest-side timeout (seconds), in run order
@@ -38,8 +40,9 @@ while [[ $# -gt 0 ]]; do
     --server=*) SERVER=${1#*=}; shift ;;
     --boot-per-workload) PER_BOOT=1; shift ;;
     --keep) KEEP=1; shift ;;
+    --shell) SHELL_MODE=1; shift ;;
     --list) for w in "${ALL_WORKLOADS[@]}"; do echo "${w%% *}"; done; exit 0 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     -*) die "unknown option $1" ;;
     *) SEL+=("$1"); shift ;;
   esac
@@ -47,7 +50,9 @@ done
 [[ "$SERVER" == edge || "$SERVER" == ganesha ]] || die "--server must be edge or ganesha"
 
 PLAN=()
-if [[ ${#SEL[@]} -eq 0 ]]; then
+if [[ $SHELL_MODE -eq 1 ]]; then
+  PLAN=()
+elif [[ ${#SEL[@]} -eq 0 ]]; then
   PLAN=("${ALL_WORKLOADS[@]}")
 else
   for s in "${SEL[@]}"; do
@@ -269,6 +274,10 @@ boot() {  # boot N "name tmo" ...
     echo "$name $tmo" >>"$job/plan"
     total=$((total + tmo + 60))
   done
+  if [[ $SHELL_MODE -eq 1 ]]; then
+    cp "$HERE"/workloads/*.sh "$job/workloads/"
+    touch "$job/shell"
+  fi
   cat >"$job/env" <<EOF
 NFS_HOST=10.0.2.2
 NFS_PORT=$PORT
@@ -282,6 +291,16 @@ ANON_RSQ=4242
 ANON_ASQ=4343
 EOF
   local console="$job/console.log" t0=$SECONDS up=
+  if [[ $SHELL_MODE -eq 1 ]]; then
+    log "interactive guest: workloads are in /job/workloads, helpers in /job/lib.sh; 'exit' ends it"
+    # shellcheck disable=SC2046
+    $(qemu_base "$ACCEL" "$CPU") \
+      -append "console=ttyS0 panic=1 loglevel=4 net.ifnames=0 it.run=1" \
+      -drive "file=$CACHE/root.img,format=raw,if=virtio,snapshot=on" \
+      -netdev "user,id=n0,ipv6=off,net=10.0.2.0/24,host=10.0.2.2" -device virtio-net-pci,netdev=n0 \
+      -virtfs "local,path=$job,mount_tag=job,security_model=none,id=job"
+    return
+  fi
   # shellcheck disable=SC2046
   $(qemu_base "$ACCEL" "$CPU") \
     -append "console=ttyS0 panic=1 loglevel=4 net.ifnames=0 it.run=1" \
@@ -349,7 +368,10 @@ EOF
 
 BOOT_SECS=()
 T_RUN=$SECONDS
-if [[ $PER_BOOT -eq 1 ]]; then
+if [[ $SHELL_MODE -eq 1 ]]; then
+  boot 1
+  exit 0
+elif [[ $PER_BOOT -eq 1 ]]; then
   i=0; for w in "${PLAN[@]}"; do i=$((i + 1)); boot "$i" "$w"; done
 else
   boot 1 "${PLAN[@]}"

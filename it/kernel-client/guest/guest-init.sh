@@ -62,4 +62,11 @@ while read -r name tmo; do
   echo "IT-RESULT $name rc=$rc ms=$(( (t1 - t0) / 1000000 ))"
 done </job/plan
 
+if [ -f /job/shell ]; then
+  ( . /job/env
+    echo "IT-SHELL: root shell in the guest (exports: $EXP_RW $EXP_RSQ $EXP_ASQ $EXP_RO $EXP_DENY). Try:"
+    echo "  mkdir -p /mnt/rw; mount -t nfs -o nfsvers=4.1,hard,port=$NFS_PORT $NFS_HOST:$EXP_RW /mnt/rw"
+    echo "  bash /job/workloads/locks.sh" )
+  setsid -c bash -i </dev/ttyS0 >/dev/ttyS0 2>&1
+fi
 finish
