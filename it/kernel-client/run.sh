@@ -28,6 +28,7 @@ KEEP=0
 ALL_WORKLOADS=(
   "basic_ops 240" "mount_default 180" "squash 180" "perms 180" "ro_export 120" "refused_client 240"
   "sparse 300" "locks 300" "sqlite 600" "fio 300" "tar 900" "bigdir 1200"
+  "crash_write 600" "restart_lock 600" "host_rename 300"
 )
 
 log() { printf '[it %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
@@ -156,7 +157,7 @@ start_edge() {
   mkdir -p "$LOGDIR/state"
   printf '%q ' "$JAVA" -jar "$JAR" --bind 127.0.0.1 --port "$PORT" --state-dir "$LOGDIR/state" "${args[@]}" >"$LOGDIR/server.cmd"
   "$JAVA" -jar "$JAR" --bind 127.0.0.1 --port "$PORT" --state-dir "$LOGDIR/state" "${args[@]}" \
-    >"$LOGDIR/server.log" 2>&1 </dev/null &
+    >>"$LOGDIR/server.log" 2>&1 </dev/null &
   SERVER_PID=$!
 }
 
@@ -201,19 +202,70 @@ EOF
   done
   echo "ganesha.nfsd -F -f $conf -L $LOGDIR/server.log -N NIV_EVENT -p $LOGDIR/ganesha.pid" >"$LOGDIR/server.cmd"
   ganesha.nfsd -F -f "$conf" -L "$LOGDIR/server.log" -N NIV_EVENT -p "$LOGDIR/ganesha.pid" \
-    >"$LOGDIR/server.stdout" 2>&1 </dev/null &
+    >>"$LOGDIR/server.stdout" 2>&1 </dev/null &
   SERVER_PID=$!
+}
+
+start_server() {
+  if [[ "$SERVER" == ganesha ]]; then start_ganesha; else start_edge; fi
+}
+
+# wait_ready: until the server accepts connections (60 s); 0 when it does
+wait_ready() {
+  local _
+  for _ in $(seq 1 600); do
+    kill -0 "$SERVER_PID" 2>/dev/null || return 1
+    if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  return 1
+}
+
+# ---- host control: requests a workload makes through /job/ctl (see guest/lib.sh host_ctl) ----------
+# kill9-restart [FILE LEN SHA256]: SIGKILL the server; when FILE is given, check that its first LEN
+#   bytes on the host disk have the given checksum while the server is down; start it again.
+# term-restart: SIGTERM (clean shutdown), then start again.
+# mv SRC DST: rename on the host, behind the server's back (paths relative to the exports' base).
+# Answers "ok ..." or "fail ..." in ctl/reply.N.
+host_ctl() {  # job
+  local job=$1 req n action a b c out
+  for req in "$job"/ctl/request.*; do
+    [[ -f "$req" && "$req" != *.tmp ]] || continue
+    n=${req##*.}
+    read -r action a b c <"$req"
+    rm -f "$req"
+    log "host control $n: $action $a $b $c"
+    case "$action" in
+      kill9-restart|term-restart)
+        local sig=KILL; [[ "$action" == term-restart ]] && sig=TERM
+        kill -"$sig" "$SERVER_PID" 2>/dev/null
+        for _ in $(seq 1 300); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+        if kill -0 "$SERVER_PID" 2>/dev/null; then out="fail server ignored SIG$sig for 30 s"; kill -KILL "$SERVER_PID"; fi
+        wait "$SERVER_PID" 2>/dev/null; local st=$?
+        out=${out:-ok exit-status=$st}
+        if [[ -n "$a" ]]; then
+          local got
+          got=$(head -c "$b" "$BASE/$a" | sha256sum | cut -d' ' -f1)
+          if [[ "$got" == "$c" ]]; then out+=" fsynced-bytes-intact=$b"; else out="fail first $b bytes of $a on disk: sha256 $got, guest fsynced $c"; fi
+        fi
+        start_server
+        wait_ready || out="fail server did not come back"
+        log "host control $n: server back (pid $SERVER_PID)"
+        ;;
+      mv)
+        if mv "$BASE/$a" "$BASE/$b" 2>&1; then out="ok"; else out="fail mv"; fi ;;
+      *) out="fail unknown action $action" ;;
+    esac
+    echo "$out" >"$job/ctl/reply.$n.tmp" && mv "$job/ctl/reply.$n.tmp" "$job/ctl/reply.$n"
+    log "host control $n: $out"
+  done
 }
 
 T_SRV=$SECONDS
 log "server: $SERVER on 127.0.0.1:$PORT, exports under $BASE, logs in $LOGDIR"
-if [[ "$SERVER" == ganesha ]]; then start_ganesha; else start_edge; fi
+start_server
 ready=0
-for _ in $(seq 1 600); do
-  kill -0 "$SERVER_PID" 2>/dev/null || break
-  if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then ready=1; break; fi
-  sleep 0.1
-done
+wait_ready && ready=1
 if [[ $ready -ne 1 ]]; then
   if kill -0 "$SERVER_PID" 2>/dev/null; then
     log "server did not accept connections on 127.0.0.1:$PORT within 60 s; its log:"
@@ -265,7 +317,7 @@ RESULTS=()   # "name status rc millis"
 boot() {  # boot N "name tmo" ...
   local n=$1; shift
   local job="$LOGDIR/boot$n" total=120 w name tmo
-  mkdir -p "$job/workloads" "$job/results"
+  mkdir -p "$job/workloads" "$job/results" "$job/ctl"
   cp "$HERE/guest/guest-init.sh" "$HERE/guest/lib.sh" "$job/"
   : >"$job/plan"
   for w in "$@"; do
@@ -322,10 +374,12 @@ EOF
     done
   }
   while kill -0 "$QEMU_PID" 2>/dev/null; do
+    sleep 0.2
     if [[ -z "$up" ]] && grep -q IT-GUEST-UP "$console" 2>/dev/null; then
       up=$((SECONDS - t0)); log "boot $n: guest up after ${up} s"
     fi
     report_new
+    host_ctl "$job"
     if [[ $((SECONDS - t0)) -gt $total ]]; then
       log "boot $n: guest exceeded ${total} s, killing qemu"
       echo "HOST: qemu killed after ${total} s" >>"$console"
@@ -338,7 +392,6 @@ EOF
       kill -KILL "$QEMU_PID" 2>/dev/null
       break
     fi
-    sleep 0.5
   done
   wait "$QEMU_PID" 2>/dev/null
   QEMU_PID=

@@ -56,3 +56,22 @@ expect_refused() {
 # expect_eq WHAT GOT WANT
 expect_eq() { [ "$2" == "$3" ] || fail "$1: got '$2', want '$3'"; ok "$1 = '$3'"; }
 owner() { stat -c '%u:%g' "$1"; }
+
+# host_ctl ACTION [ARGS...]: ask the host (run.sh) to act on the server or the exported disk, and wait
+# for its answer (at most 180 s). Prints the answer; fails the workload when the host reports "fail".
+host_ctl() {
+  local n reply i
+  n=$(date +%s%N)
+  mkdir -p /job/ctl
+  echo "$*" >"/job/ctl/request.$n.tmp" && mv "/job/ctl/request.$n.tmp" "/job/ctl/request.$n"
+  for i in $(seq 1 900); do
+    if [ -f "/job/ctl/reply.$n" ]; then
+      reply=$(cat "/job/ctl/reply.$n")
+      echo "host: $reply"
+      case "$reply" in fail*) fail "host control '$*': $reply" ;; esac
+      return 0
+    fi
+    sleep 0.2
+  done
+  fail "host control '$*': no answer in 180 s"
+}

@@ -217,7 +217,10 @@ public final class Cli implements Callable<Integer> {
             SystemdNotify.stopping();
             log.info("stopping: finishing calls in flight");
             server.close();
+            log.info("stopped");
             stop.countDown();
+            // a requested, clean stop: exit 0 rather than the JVM's 143 for SIGTERM
+            Runtime.getRuntime().halt(0);
         }, "edge-nfsd-shutdown"));
         Export first = exports.exports().get(0);
         String host = bind != null && !bind.isAnyLocalAddress() ? bind.getHostAddress() : primaryAddress();
