@@ -176,7 +176,9 @@ NFS_CORE_PARAM {
 }
 NFS_KRB5 { Active_krb5 = false; }
 NFSV4 {
-  Graceless = true;
+  Graceless = false;
+  Grace_Period = 20;
+  Lease_Lifetime = 20;
   Minor_Versions = 1, 2;
   Only_Numeric_Owners = true;
   RecoveryBackend = fs;
