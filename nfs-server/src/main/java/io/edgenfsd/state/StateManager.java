@@ -495,9 +495,13 @@ public final class StateManager {
         timer.scheduleAtFixedRate(this::expireIdleClients, 5, 5, TimeUnit.SECONDS);
     }
 
-    synchronized void expireIdleClients() {
+    void expireIdleClients() {
+        expireIdleClients(System.nanoTime());
+    }
+
+    /** Expires clients silent for a lease plus 5 s of slack for network delay (section 8.3). */
+    synchronized void expireIdleClients(long now) {
         long limit = TimeUnit.SECONDS.toNanos(leaseSeconds) + TimeUnit.SECONDS.toNanos(5);
-        long now = System.nanoTime();
         for (ClientRecord c : new ArrayList<>(clients.values())) {
             if (now - c.lastRenewNanos > limit) {
                 log.info("lease of client {} expired; releasing its opens and locks", printable(c.ownerId()));
