@@ -176,6 +176,11 @@ public final class CompoundContext {
         }
         if (appliedExport != e || !identityApplied) {
             SquashedCredentials sc = opts.squash(credentials.uid(), credentials.gid(), credentials.gids());
+            if (sc.uid() == 0 && sc.gid() == 0) {
+                // unsquashed root: the server's own identity checks and creates exactly the same
+                asServer();
+                return opts;
+            }
             server.identity().become(sc.uid(), sc.gid(), sc.gids());
             appliedExport = e;
             identityApplied = true;

@@ -19,6 +19,8 @@ public final class RecordMarkingDecoder extends ByteToMessageDecoder {
 
     public RecordMarkingDecoder(int maxRecord) {
         this.maxRecord = maxRecord;
+        // 1 MiB WRITEs arrive in many reads: keep the pieces instead of copying into ever larger buffers
+        setCumulator(COMPOSITE_CUMULATOR);
     }
 
     @Override

@@ -22,6 +22,7 @@ public final class RpcConnection {
     private final Map<Integer, CompletableFuture<ByteBuf>> pendingCallbacks = new ConcurrentHashMap<>();
     private final AtomicInteger nextXid = new AtomicInteger(ThreadLocalRandom.current().nextInt());
     final AtomicInteger inFlight = new AtomicInteger();
+    final java.util.concurrent.atomic.AtomicLong inFlightBytes = new java.util.concurrent.atomic.AtomicLong();
 
     public RpcConnection(Channel channel) {
         this.channel = channel;

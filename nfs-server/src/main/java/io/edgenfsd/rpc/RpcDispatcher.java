@@ -25,7 +25,9 @@ public final class RpcDispatcher extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(RpcDispatcher.class);
     public static final AttributeKey<RpcConnection> CONNECTION = AttributeKey.valueOf("edge-nfsd.connection");
     /** Beyond this many calls in flight on one connection we stop reading from it (memory bound). */
-    static final int MAX_IN_FLIGHT = 256;
+    static final int MAX_IN_FLIGHT = 128;
+    /** ... and beyond this many request bytes (e.g. 16 x 1 MiB WRITEs): memory per connection stays bounded. */
+    static final long MAX_IN_FLIGHT_BYTES = 16L << 20;
 
     private final Map<Integer, RpcProgram> programs;
     private final Executor workers;
@@ -115,19 +117,22 @@ public final class RpcDispatcher extends ChannelInboundHandlerAdapter {
                     enc -> enc.writeInt(program.lowVersion()).writeInt(program.highVersion()));
             return;
         }
-        if (conn.inFlight.incrementAndGet() >= MAX_IN_FLIGHT) {
+        long size = record.readableBytes();
+        if (conn.inFlight.incrementAndGet() >= MAX_IN_FLIGHT
+                | conn.inFlightBytes.addAndGet(size) >= MAX_IN_FLIGHT_BYTES) {
             ctx.channel().config().setAutoRead(false);
         }
         try {
-            workers.execute(() -> execute(conn, program, call, in, record));
+            workers.execute(() -> execute(conn, program, call, in, record, size));
         } catch (RejectedExecutionException e) {
             record.release();
-            finished(conn);
+            finished(conn, size);
             sendAccepted(ctx.channel(), xid, RpcConstants.SYSTEM_ERR, null);
         }
     }
 
-    private void execute(RpcConnection conn, RpcProgram program, RpcCall call, XdrDecoder in, ByteBuf record) {
+    private void execute(RpcConnection conn, RpcProgram program, RpcCall call, XdrDecoder in, ByteBuf record,
+                         long size) {
         Channel ch = conn.channel();
         ByteBuf head = ch.alloc().directBuffer(512);
         RpcReply reply = new RpcReply(head);
@@ -165,11 +170,13 @@ public final class RpcDispatcher extends ChannelInboundHandlerAdapter {
         } else {
             ch.writeAndFlush(head);
         }
-        finished(conn);
+        finished(conn, size);
     }
 
-    private static void finished(RpcConnection conn) {
-        if (conn.inFlight.decrementAndGet() < MAX_IN_FLIGHT / 2 && !conn.channel().config().isAutoRead()) {
+    private static void finished(RpcConnection conn, long size) {
+        int calls = conn.inFlight.decrementAndGet();
+        long bytes = conn.inFlightBytes.addAndGet(-size);
+        if (calls < MAX_IN_FLIGHT / 2 && bytes < MAX_IN_FLIGHT_BYTES / 2 && !conn.channel().config().isAutoRead()) {
             conn.channel().config().setAutoRead(true);
         }
     }

@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
+import com.sun.jna.Platform;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 
@@ -464,14 +465,12 @@ public final class LinuxCalls {
 
     /** {@code statx} of path itself (a symbolic link is not followed). */
     public static Stat lstat(Path path) throws IOException {
-        Path abs = path.toAbsolutePath();
-        return statx(AT_FDCWD, cPathMemory(abs), AT_SYMLINK_NOFOLLOW, abs);
+        return statxPath(path.toAbsolutePath(), AT_SYMLINK_NOFOLLOW);
     }
 
     /** {@code statx} following symbolic links. */
     public static Stat stat(Path path) throws IOException {
-        Path abs = path.toAbsolutePath();
-        return statx(AT_FDCWD, cPathMemory(abs), 0, abs);
+        return statxPath(path.toAbsolutePath(), 0);
     }
 
     /** {@code statx(fd, "", AT_EMPTY_PATH)}: attributes of what an fd (including an O_PATH fd) refers to. */
@@ -479,6 +478,45 @@ public final class LinuxCalls {
         Memory empty = new Memory(1);
         empty.setByte(0, (byte) 0);
         return statx(fd, empty, AT_EMPTY_PATH, "fd " + fd);
+    }
+
+    /**
+     * glibc's statx(3), direct-mapped: the hot path of every NFS operation, an order of magnitude cheaper
+     * than the generic syscall() through an interface proxy. Absent on glibc before 2.28.
+     */
+    static final class FastStatx {
+        static final boolean AVAILABLE;
+
+        static {
+            boolean ok;
+            try {
+                Native.register(FastStatx.class, Platform.C_LIBRARY_NAME);
+                ok = true;
+            } catch (Throwable t) {
+                ok = false;
+            }
+            AVAILABLE = ok;
+        }
+
+        private FastStatx() {
+        }
+
+        static native int statx(int dirfd, byte[] path, int flags, int mask, Pointer buf);
+    }
+
+    private static final ThreadLocal<Memory> STATX_BUFFER = ThreadLocal.withInitial(() -> new Memory(STATX_SIZE));
+
+    private static Stat statxPath(Path abs, int flags) throws IOException {
+        if (!FastStatx.AVAILABLE) {
+            return statx(AT_FDCWD, cPathMemory(abs), flags, abs);
+        }
+        Memory b = STATX_BUFFER.get();
+        b.clear();
+        int rc = FastStatx.statx(AT_FDCWD, cPath(abs), flags, STATX_BASIC_STATS | STATX_BTIME | STATX_MNT_ID, b);
+        if (rc != 0) {
+            throw error(Native.getLastError(), "statx", abs);
+        }
+        return parseStatx(b);
     }
 
     private static Stat statx(int dirfd, Memory name, int flags, Object what) throws IOException {
@@ -489,6 +527,10 @@ public final class LinuxCalls {
         } catch (LastErrorException e) {
             throw error(e, "statx", what);
         }
+        return parseStatx(b);
+    }
+
+    private static Stat parseStatx(Pointer b) {
         // struct statx is the same on every architecture (include/uapi/linux/stat.h).
         int mask = b.getInt(0);
         int blksize = b.getInt(4);
