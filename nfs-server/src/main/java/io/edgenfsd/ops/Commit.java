@@ -38,7 +38,7 @@ public final class Commit implements Operation {
         }
         if (opts.sync()) {
             ctx.asServer();
-            try (OpenFiles.Lease lease = ctx.server().openFiles().acquire(st.key(), file.path(), false)) {
+            try (OpenFiles.Lease lease = ctx.server().openFiles().acquire(file.key(), file.path(), false)) {
                 lease.channel().force(true);
             } catch (IOException e) {
                 throw Errno.toNfs(e);

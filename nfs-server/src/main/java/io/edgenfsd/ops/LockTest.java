@@ -33,7 +33,7 @@ public final class LockTest implements Operation {
             throw new NfsException(st.isDirectory() ? NfsStatus.ISDIR : NfsStatus.INVAL);
         }
         ctx.client();
-        Optional<ByteRangeLocks.Lock> c = ctx.server().state().locks().conflict(st.key(), owner, write, offset, end);
+        Optional<ByteRangeLocks.Lock> c = ctx.server().state().locks().conflict(file.key(), owner, write, offset, end);
         if (c.isPresent()) {
             throw LockSupport.denied(c.get());
         }

@@ -190,7 +190,7 @@ public final class Open implements Operation {
             attrset = Attributes.bitmap(Attributes.SIZE);
         }
         OpenOwner owner = new OpenOwner(client.clientId(), ownerBytes);
-        OpenState open = ctx.server().state().open(client, owner, st.key(), access, deny);
+        OpenState open = ctx.server().state().open(client, owner, file.key(), access, deny);
         StateId sid = open.stateId();
         sid.encode(out);
         OpSupport.changeInfo(out, before, after);

@@ -53,7 +53,7 @@ public final class Read implements Operation {
             return;
         }
         ctx.asServer();
-        OpenFiles.Lease lease = ctx.server().openFiles().acquire(st.key(), file.path(), false);
+        OpenFiles.Lease lease = ctx.server().openFiles().acquire(file.key(), file.path(), false);
         boolean handedOff = false;
         try {
             FileChannel ch = lease.channel();

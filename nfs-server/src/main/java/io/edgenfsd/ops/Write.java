@@ -58,7 +58,7 @@ public final class Write implements Operation {
                 }
             } else {
                 ctx.asServer();
-                try (OpenFiles.Lease lease = ctx.server().openFiles().acquire(st.key(), file.path(), true)) {
+                try (OpenFiles.Lease lease = ctx.server().openFiles().acquire(file.key(), file.path(), true)) {
                     committed = write(lease.channel(), data, offset, stable, opts);
                 }
             }

@@ -118,8 +118,9 @@ public final class KernelHandleStore implements HandleStore {
         }
         if (hint != null) {
             try {
-                io.edgenfsd.vfs.linux.Stat st = LinuxCalls.lstat(hint.path);
-                if (st.ino() == hint.ino && st.dev() == hint.dev) {
+                // the kernel handle of what is at the path now: equal only for the very same object (it
+                // carries the inode generation, so a new file that reused the inode number does not match)
+                if (LinuxCalls.nameToHandle(hint.path, false).sameObjectAs(d.kernelHandle())) {
                     return hint.path;
                 }
             } catch (IOException e) {

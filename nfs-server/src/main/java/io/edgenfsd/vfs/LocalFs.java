@@ -105,7 +105,8 @@ public final class LocalFs {
 
     public Inode realInode(Export e, Path p) throws NfsException {
         Stat st = lstat(p);
-        return Inode.real(e, p, handles.handleFor(e, p, st), st.key());
+        byte[] fh = handles.handleFor(e, p, st);
+        return Inode.real(e, p, fh, FileKey.of(st.dev(), st.ino(), fh));
     }
 
     public boolean visible(Export e, InetAddress client) {
@@ -129,11 +130,8 @@ public final class LocalFs {
         if (!p.startsWith(e.path()) && !KernelHandleStore.isDetached(p)) {
             throw new NfsException(NfsStatus.STALE, "object no longer inside its export");
         }
-        return Inode.real(e, p, fh, handleKey(p));
-    }
-
-    private FileKey handleKey(Path p) throws NfsException {
-        return lstat(p).key();
+        Stat st = lstat(p);
+        return Inode.real(e, p, fh, FileKey.of(st.dev(), st.ino(), fh));
     }
 
     /** Children of a pseudo node that lead to an export visible to the client. */

@@ -103,11 +103,15 @@ public final class OpenFiles {
         }
     }
 
-    /** Closes the channels of a file (removed, or all opens of it closed) once nobody uses them. */
+    /**
+     * Closes the channels of a file (removed, or all opens of it closed) once nobody uses them. Matches on
+     * device and inode, so a caller that only has a stat (no handle) still drops every generation.
+     */
     public synchronized void forget(FileKey file) {
-        for (boolean w : new boolean[] {false, true}) {
-            Entry e = entries.remove(new Key(file, w));
-            if (e != null) {
+        for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
+            Entry e = it.next();
+            if (e.key.file().sameInode(file)) {
+                it.remove();
                 e.dead = true;
                 if (e.refs == 0) {
                     closeQuietly(e.channel);
