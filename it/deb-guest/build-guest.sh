@@ -115,6 +115,18 @@ TimeoutStartSec=infinity
 WantedBy=multi-user.target
 UNIT
 ln -sf /etc/systemd/system/deb-guest-job.service "$ROOT/etc/systemd/system/multi-user.target.wants/deb-guest-job.service"
+# Networking as on a user's machine: systemd-networkd configures eth0 by DHCP (qemu's user-mode network,
+# isolated from the host and the outside with restrict=on), so network-online.target means something
+# and the server's "ready" line names the guest's address.
+cat >"$ROOT/etc/systemd/network/20-eth0.network" <<'NET'
+[Match]
+Name=eth0
+
+[Network]
+DHCP=ipv4
+NET
+chroot "$ROOT" systemctl enable systemd-networkd.service systemd-networkd-wait-online.service >/dev/null 2>&1 \
+  || die "cannot enable systemd-networkd"
 # No getty on the serial console: nobody logs in, and its output would mix with the console log.
 chroot "$ROOT" systemctl mask serial-getty@ttyS0.service getty@tty1.service >/dev/null 2>&1 || true
 # A machine-id is made on first boot; the same image then boots twice in one run (a real reboot).

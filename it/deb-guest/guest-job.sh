@@ -115,6 +115,42 @@ s_mount_write() {
   note "mounted 127.0.0.1:/var/nfs-k8s (nfsvers=4.1,hard), wrote 3 files (4 MiB), same bytes on the local disk"
 }
 
+# The operations whose system calls lie at the edge of the unit's sandbox (SystemCallFilter, capability
+# bounding set): per-caller credentials (setfsuid/setgroups), open_by_handle_at, chown, setuid bits,
+# device nodes, links, renames, times. Checked on the local disk.
+s_sandbox_ops() {
+  nfs_mount
+  cd $MNT
+  mkdir ops && cd ops
+  echo a >f && chown 1000:1000 f && chmod 4755 f
+  mkfifo fifo
+  mknod null c 1 3
+  ln f hard && ln -s f sym && mv hard hard2
+  touch -d '2001-02-03 04:05:06' f
+  truncate -s 1M sparse
+  mkdir shared && chmod 1777 shared
+  setpriv --reuid=1000 --regid=1000 --clear-groups sh -c 'echo user >shared/mine; mkdir shared/d'
+  if setpriv --reuid=1000 --regid=1000 --clear-groups sh -c 'echo x >>/mnt/nfs/ops/null.txt' 2>/dev/null; then
+    echo "uid 1000 could write in a root-owned 0755 directory"; exit 1
+  fi
+  cd /
+  umount $MNT
+  L=$DATA/ops
+  [ "$(stat -c '%u:%g %a' $L/f)" = "1000:1000 4755" ]
+  [ "$(stat -c %F $L/fifo)" = fifo ]
+  [ "$(stat -c '%F %t,%T' $L/null)" = "character special file 1,3" ]
+  [ "$(stat -c %h $L/f)" = 2 ]
+  [ "$(readlink $L/sym)" = f ]
+  [ "$(date -u -r $L/f +%Y)" = 2001 ]
+  [ "$(stat -c '%s %b' $L/sparse | cut -d' ' -f1)" = 1048576 ]
+  [ "$(stat -c '%u:%g' $L/shared/mine)" = "1000:1000" ]
+  [ "$(stat -c '%u:%g' $L/shared/d)" = "1000:1000" ]
+  if journalctl -u edge-nfsd.service -b --no-pager | grep -E 'Operation not permitted|EPERM|ERROR'; then
+    note "the server logged a permission error"; exit 1
+  fi
+  note "chown, setuid bit, fifo, char device, hard/soft link, rename, utimes, sparse truncate, uid 1000's own files: all as on a kernel server"
+}
+
 s_journal() {
   journalctl -u edge-nfsd.service -b --no-pager >/job/journal-"$BOOT".txt
   line=$(grep -m1 "ready: mount with" /job/journal-"$BOOT".txt)
@@ -191,7 +227,7 @@ s_purge() {
   note "config, state and unit links gone; /var/nfs-k8s and its data kept"
 }
 
-export -f s_systemd s_active s_unit_checks s_mount_write s_journal s_reboot_back s_data_there \
+export -f s_systemd s_active s_unit_checks s_mount_write s_sandbox_ops s_journal s_reboot_back s_data_there \
   s_edit_config s_upgrade s_remove s_purge
 
 echo "=== $BOOT started $(date -u +%T)"
@@ -200,6 +236,7 @@ if [ "$PHASE" = 1 ]; then
   step install_deb 1500 s_install && step service_active 300 s_active
   step unit_verify_security 180 s_unit_checks
   step nfs_mount_write 300 s_mount_write
+  step sandbox_ops 300 s_sandbox_ops
   step journal_ready_line 60 s_journal
   echo done >/job/phase1.done
   sync

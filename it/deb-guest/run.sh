@@ -115,7 +115,7 @@ boot() {
     -append "root=/dev/vda rw console=ttyS0 panic=-1 net.ifnames=0 systemd.show_status=1" \
     -drive file="$JOB/disk.qcow2",if=virtio,format=qcow2 \
     -virtfs local,path="$JOB",mount_tag=job,security_model=none,id=job \
-    -nic none -serial file:"$LOGS/boot$n/console.log" -monitor none &
+    -nic user,model=virtio-net-pci,restrict=on -serial file:"$LOGS/boot$n/console.log" -monitor none &
   QPID=$!
   while kill -0 "$QPID" 2>/dev/null; do
     show_new_results
@@ -140,7 +140,7 @@ else
 fi
 
 # Every expected step must have reported; a missing one (guest hung, killed) is a failure.
-EXPECTED="boot1/systemd_pid1 boot1/install_deb boot1/service_active boot1/unit_verify_security boot1/nfs_mount_write
+EXPECTED="boot1/systemd_pid1 boot1/install_deb boot1/service_active boot1/unit_verify_security boot1/nfs_mount_write boot1/sandbox_ops
 boot1/journal_ready_line boot2/systemd_pid1 boot2/service_back_after_reboot boot2/data_there_after_reboot
 boot2/journal_ready_line boot2/edit_exports boot2/upgrade_keeps_config boot2/remove_keeps_config_data
 boot2/purge_removes_config_state"
