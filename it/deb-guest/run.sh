@@ -72,7 +72,7 @@ log "package under test: $(basename "$DEB_A") ($VER_A)"
 # The upgrade: the same tree packaged again with a higher version.
 log "building the upgrade package (mvn -pl packaging -Ddeb.version.suffix=+it2)"
 if ! (cd "$TOP" && timeout 600 mvn -B -q package -pl packaging -Ddeb.version.suffix=+it2 \
-        -Ddeb.outputDirectory="$JOB/debs") >"$LOGS/upgrade-build.log" 2>&1; then
+        -Ddeb.outputDirectory="$JOB/debs" -Ddeb.work="$JOB/debwork") >"$LOGS/upgrade-build.log" 2>&1; then
   tail -20 "$LOGS/upgrade-build.log"; die2 "could not build the upgrade package"
 fi
 DEB_B=$(ls "$JOB"/debs/edge-nfsd_*+it2_all.deb | head -1)
