@@ -14,12 +14,23 @@ done
 FAIL=0
 echo "== $(basename "$DEB")"
 
-echo "== lintian --info --pedantic"
+echo "== lintian --display-info --pedantic"
 # lintian warns when run as root; that line is not about the package.
-out=$(lintian --info --pedantic "$DEB" 2>&1 | grep -v 'running with root privileges')
+out=$(lintian --display-info --pedantic "$DEB" 2>&1 | grep -v 'running with root privileges')
 rc=$?
 echo "${out:-(no tags)}"
 if grep -q '^E:' <<<"$out"; then echo "lintian: ERRORS"; FAIL=1; else echo "lintian: no errors"; fi
+
+echo "== licence notices cover the jar"
+# Every class in the jar must lie under a package named in a "Files: edge-nfsd.jar: PREFIX/*" stanza of
+# the copyright file (io/edgenfsd is the project itself).
+TMPC=$(mktemp -d)
+dpkg-deb --fsys-tarfile "$DEB" | tar -x -C "$TMPC" ./usr/share/edge-nfsd/edge-nfsd.jar ./usr/share/doc/edge-nfsd/copyright
+prefixes=$(sed -n 's|^Files: edge-nfsd.jar: \(.*\)/\*$|\1/|p' "$TMPC/usr/share/doc/edge-nfsd/copyright"; echo io/edgenfsd/)
+uncovered=$(unzip -Z1 "$TMPC/usr/share/edge-nfsd/edge-nfsd.jar" | grep '\.class$' | grep -v '^META-INF/' \
+  | grep -v -F "$prefixes" | sed 's|/[^/]*$||' | sort -u)
+rm -rf "$TMPC"
+if [[ -n "$uncovered" ]]; then echo "classes with no licence notice, in: $uncovered"; FAIL=1; else echo "notices: ok"; fi
 
 # The unit as the package installs it, beside this host's own units (for the targets it names).
 ROOT=$(mktemp -d)
