@@ -132,6 +132,11 @@ public final class Compound {
         return this;
     }
 
+    /** Current length of the record (the offset the next operation's code is written at). */
+    public int mark() {
+        return out.length();
+    }
+
     /** The record-marked call; valid until this compound is changed. */
     public byte[] bytes() {
         out.setInt(countPos, ops);
