@@ -14,7 +14,7 @@
 #                     [--load-seconds 10] [--load-sessions 4] [--load-slots 16] [--servers "edge ganesha"]
 #
 # Environment: EDGE_NFSD_HARNESS (default it/kernel-client of this repository), EDGE_NFSD_IT_CACHE
-# (guest assets, default /var/cache/edge-nfsd-it), EDGE_JAVA_OPTS (default: the options the .deb ships
+# (guest assets root, default /var/cache/edge-nfsd-it; the harness keeps them in kernel-client/), EDGE_JAVA_OPTS (default: the options the .deb ships
 # in /etc/default/edge-nfsd), JAVA (default java). Needs root, qemu-system-x86, nfs-ganesha(-vfs), and
 # `mvn -B package -DskipTests` done (nfs-server/target/edge-nfsd.jar, benchmarks/target/benchmarks.jar).
 set -uo pipefail
@@ -22,7 +22,7 @@ set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 HARNESS=${EDGE_NFSD_HARNESS:-$REPO/it/kernel-client}
-CACHE=${EDGE_NFSD_IT_CACHE:-/var/cache/edge-nfsd-it}
+CACHE=${EDGE_NFSD_IT_CACHE:-/var/cache/edge-nfsd-it}/kernel-client   # the harness's own subdirectory
 JAVA=${JAVA:-java}
 # The JVM options packaging/src/deb/etc/default/edge-nfsd ships (a JVM sized like a C server).
 EDGE_JAVA_OPTS=${EDGE_JAVA_OPTS:--Xms32m -Xmx192m -XX:MaxDirectMemorySize=96m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=64m -Xss512k -XX:+ExitOnOutOfMemoryError}
@@ -55,6 +55,8 @@ command -v ganesha.nfsd >/dev/null || die "ganesha.nfsd missing (apt-get install
 [[ -f "$JAR" && -f "$BJAR" ]] || die "build first: mvn -B package -DskipTests"
 [[ -x "$HARNESS/build-assets.sh" && -f "$HARNESS/guest/guest-init.sh" ]] || die "kernel-client harness not found at $HARNESS"
 "$HARNESS/build-assets.sh" || die "guest assets"
+[[ -f "$CACHE/root.img" ]] || CACHE=$(dirname "$CACHE")   # older harness: assets at the cache root
+[[ -f "$CACHE/root.img" ]] || die "guest root image not found under ${EDGE_NFSD_IT_CACHE:-/var/cache/edge-nfsd-it}"
 KERNEL="$CACHE/vmlinux"; [[ -f "$KERNEL" ]] || KERNEL="$CACHE/vmlinuz"
 ACCEL=tcg CPU=qemu64
 [[ -f "$CACHE/accel" && "$(sed -n 2p "$CACHE/accel")" == kvm ]] && ACCEL=kvm CPU=host
