@@ -104,9 +104,6 @@ public final class CompoundProcessor implements RpcProgram {
                     }
                     if (i == 0 && opcode == OperationTable.SEQUENCE) {
                         slot = ctx.slot;
-                        if (numOps > ctx.session().fore().maxOperations()) {
-                            throw new NfsException(NfsStatus.TOO_MANY_OPS, numOps + " operations");
-                        }
                     }
                 } catch (NfsException e) {
                     status = e.status();

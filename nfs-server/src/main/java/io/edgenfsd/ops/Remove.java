@@ -21,6 +21,7 @@ public final class Remove implements Operation {
         String name = OpSupport.component(in);
         Inode dir = ctx.current();
         ExportOptions opts = ctx.enterForWrite(dir);
+        ctx.server().state().checkNotInGrace();
         LocalFs fs = ctx.server().fs();
         Stat dirStat = fs.lstat(dir.path());
         if (!dirStat.isDirectory()) {

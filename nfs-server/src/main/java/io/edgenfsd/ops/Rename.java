@@ -29,6 +29,7 @@ public final class Rename implements Operation {
             throw new NfsException(from.isPseudo() || to.isPseudo() ? NfsStatus.ROFS : NfsStatus.XDEV);
         }
         ExportOptions opts = ctx.enterForWrite(to);
+        ctx.server().state().checkNotInGrace();
         LocalFs fs = ctx.server().fs();
         Stat fromStat = fs.lstat(from.path());
         Stat toStat = fs.lstat(to.path());

@@ -22,6 +22,10 @@ public final class Sequence implements Operation {
         boolean cacheThis = in.readBool();
         StateManager state = ctx.server().state();
         Session s = state.session(sessionId);
+        if (ctx.opCount() > s.fore().maxOperations()) {
+            // before the slot is touched: a SEQUENCE error leaves the slot as it was (section 18.46.3)
+            throw new NfsException(io.edgenfsd.compound.NfsStatus.TOO_MANY_OPS, ctx.opCount() + " operations");
+        }
         StateManager.SlotDecision d = state.enterSlot(s, slotId, seq);
         s.client().renew();
         if (d instanceof StateManager.Replay r) {

@@ -24,9 +24,10 @@ public final class SetAttr implements Operation {
     public void execute(CompoundContext ctx, XdrDecoder in, XdrEncoder out) throws NfsException {
         StateId stateId = StateId.decode(in);
         SetAttrs attrs = decode(in);
-        Inode i = ctx.current();
+        Inode i;
         ExportOptions opts;
         try {
+            i = ctx.current();
             opts = ctx.enterForWrite(i);
         } catch (NfsException e) {
             throw withEmptyBitmap(e);

@@ -3,6 +3,7 @@ package io.edgenfsd.server;
 import io.edgenfsd.export.Export;
 import io.edgenfsd.export.ExportTable;
 import io.edgenfsd.export.ExportsException;
+import io.edgenfsd.manifest.ServerAddress;
 import io.edgenfsd.ops.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,16 +11,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -239,22 +237,12 @@ public final class Cli implements Callable<Integer> {
         }
     }
 
-    /** This host's first non-loopback IPv4 address, read from the interfaces (no traffic is sent). */
+    /** This host's primary address, chosen as `edge-nfsd manifest` chooses it (no traffic is sent). */
     static String primaryAddress() {
         try {
-            for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                if (!ni.isUp() || ni.isLoopback() || ni.isVirtual()) {
-                    continue;
-                }
-                for (InetAddress a : Collections.list(ni.getInetAddresses())) {
-                    if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
-                        return a.getHostAddress();
-                    }
-                }
-            }
-        } catch (SocketException ignored) {
-            // fall through
+            return ServerAddress.choose(ServerAddress.localInterfaces(), false).address;
+        } catch (SocketException | ServerAddress.NoAddressException e) {
+            return "SERVER";
         }
-        return "SERVER";
     }
 }

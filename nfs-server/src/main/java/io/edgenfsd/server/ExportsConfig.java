@@ -45,6 +45,19 @@ public final class ExportsConfig {
         return t;
     }
 
+    static boolean isMountPoint(Path p) {
+        try {
+            Path parent = p.toRealPath().getParent();
+            if (parent == null) {
+                return true;
+            }
+            Object dev = Files.getAttribute(p, "unix:dev");
+            return !dev.equals(Files.getAttribute(parent, "unix:dev"));
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
     /**
      * Checks that every exported directory exists; the built-in default export is created when missing
      * (mode 0755), because running with no arguments must just work.
@@ -66,6 +79,14 @@ public final class ExportsConfig {
             }
             if (!Files.isDirectory(p)) {
                 throw new ExportsException(where, 0, "exported path " + p + " is not a directory");
+            }
+            if (e.mountpoint().isPresent()) {
+                // knfsd's 'mountpoint': never export the empty directory under a disk that is not mounted
+                Path mp = e.mountpoint().get().isEmpty() ? p : Path.of(e.mountpoint().get());
+                if (!isMountPoint(mp)) {
+                    throw new ExportsException(where, 0, "export " + p + " has 'mountpoint' but nothing is mounted on "
+                            + mp + " (is the disk attached and mounted?)");
+                }
             }
         }
     }

@@ -6,6 +6,7 @@ import io.edgenfsd.export.Export;
 import io.edgenfsd.export.ExportTable;
 import io.edgenfsd.rpc.RpcProgram;
 import io.edgenfsd.rpc.RpcServer;
+import io.edgenfsd.state.ClientStore;
 import io.edgenfsd.state.StateManager;
 import io.edgenfsd.vfs.HandleStore;
 import io.edgenfsd.vfs.IdMapper;
@@ -64,7 +65,9 @@ public final class NfsServer implements AutoCloseable {
                     + "memory and will not survive a restart (clients will see 'Stale file handle')");
             handles = new InMemoryHandleStore();
         }
-        StateManager state = new StateManager(config.leaseSeconds());
+        ClientStore store = new ClientStore(config.stateDir());
+        StateManager state = new StateManager(config.leaseSeconds(), store);
+        state.startGrace(store.load(), config.graceSeconds());
         LocalFs fs = new LocalFs(exports, handles);
         openFiles = new OpenFiles(256);
         state.onOpenReleased(o -> openFiles.forget(o.file()));
@@ -82,6 +85,10 @@ public final class NfsServer implements AutoCloseable {
         bound = rpc.bind(new InetSocketAddress(config.bind(), config.port()), Map.<Integer, RpcProgram>of(
                 CompoundProcessor.NFS_PROGRAM, nfs), maxRecord);
         for (Export e : exports.exports()) {
+            if (e.isFsidRoot()) {
+                log.warn("export {} has fsid=0/root: this server joins exports in a pseudo filesystem of their "
+                        + "real paths, so clients mount SERVER:{} (not SERVER:/)", e.path(), e.path());
+            }
             String o = e.rules().stream().map(r -> r.client().text() + "(" + (r.options().readOnly() ? "ro" : "rw")
                     + "," + (r.options().sync() ? "sync" : "async") + ")").reduce((a, b) -> a + " " + b).orElse("");
             log.info("export {} to {}", e.path(), o);

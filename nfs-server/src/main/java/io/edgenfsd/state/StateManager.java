@@ -10,9 +10,11 @@ import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,8 +42,18 @@ public final class StateManager {
     private final ByteRangeLocks locks = new ByteRangeLocks();
     private volatile Consumer<OpenState> onOpenReleased = s -> { };
 
+    private final ClientStore store;
+    /** Clients of the previous run that have not yet finished reclaiming (section 8.4.2). */
+    private final Set<String> mayReclaim = ConcurrentHashMap.newKeySet();
+    private final Set<String> reclaimed = ConcurrentHashMap.newKeySet();
+
     public StateManager(int leaseSeconds) {
+        this(leaseSeconds, null);
+    }
+
+    public StateManager(int leaseSeconds, ClientStore store) {
         this.leaseSeconds = leaseSeconds;
+        this.store = store;
         long now = System.currentTimeMillis();
         this.bootEpoch = (int) (now / 1000);
         this.bootVerifier = ByteBuffer.allocate(8).putLong(System.nanoTime() ^ now).array();
@@ -89,7 +101,7 @@ public final class StateManager {
             }
             // The client rebooted (new verifier): its old state is of no further use to it.
             log.info("client {} restarted; dropping its previous state", printable(ownerId));
-            expire(existing);
+            expire(existing, false);
         } else if (existing != null) {
             expire(existing);
         }
@@ -123,34 +135,87 @@ public final class StateManager {
                 return false;
             }
             c.reclaimComplete = true;
-            return true;
         }
+        String k = key(c.ownerId());
+        if (mayReclaim.contains(k)) {
+            reclaimed.add(k);
+            if (reclaimed.containsAll(mayReclaim)) {
+                endGrace("every client of the previous run has reclaimed");
+            }
+        }
+        return true;
     }
 
     // ----- grace period (section 8.4.2) -----
 
     private volatile long graceEndNanos = System.nanoTime();
+    private volatile boolean graceActive;
 
-    /** Starts a grace period of the given length (restart with clients that may reclaim). */
-    public void startGrace(long seconds) {
+    /**
+     * Starts a grace period for the clients of the previous run: they may reclaim opens and locks, and
+     * everyone else's new opens and locks wait (NFS4ERR_GRACE) until it ends, or until all of them said
+     * RECLAIM_COMPLETE.
+     */
+    public synchronized void startGrace(Set<String> previousClients, long seconds) {
+        mayReclaim.clear();
+        mayReclaim.addAll(previousClients);
+        if (previousClients.isEmpty() || seconds <= 0) {
+            graceActive = false;
+            return;
+        }
         graceEndNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    }
-
-    public void endGrace() {
-        graceEndNanos = System.nanoTime();
+        graceActive = true;
+        log.info("grace period of {} s for {} client(s) of the previous run to reclaim their state", seconds,
+                previousClients.size());
     }
 
     public boolean inGrace() {
-        return System.nanoTime() - graceEndNanos < 0;
+        if (graceActive && System.nanoTime() - graceEndNanos >= 0) {
+            endGrace("its time is up");
+        }
+        return graceActive;
     }
 
-    /** Reclaims only in grace; new opens and locks only outside it. */
+    private synchronized void endGrace(String why) {
+        if (!graceActive) {
+            return;
+        }
+        graceActive = false;
+        log.info("grace period over: {}", why);
+        Set<String> gone = new java.util.HashSet<>(mayReclaim);
+        gone.removeAll(reclaimed);
+        mayReclaim.clear();
+        if (store != null && !gone.isEmpty()) {
+            try {
+                for (String k : gone) {
+                    store.remove(Base64.getDecoder().decode(k));
+                }
+            } catch (java.io.IOException e) {
+                log.warn("cannot update the client record store: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** Reclaims only in grace and only by clients of the previous run; new opens and locks only outside it. */
     public void checkGrace(ClientRecord c, boolean reclaim) throws NfsException {
         boolean grace = inGrace();
-        if (reclaim && (!grace || c.reclaimComplete)) {
-            throw new NfsException(NfsStatus.NO_GRACE, "not in a grace period");
+        if (reclaim) {
+            if (!grace || c.reclaimComplete) {
+                throw new NfsException(NfsStatus.NO_GRACE, "not in a grace period");
+            }
+            if (!mayReclaim.contains(key(c.ownerId()))) {
+                throw new NfsException(NfsStatus.RECLAIM_BAD, "client held no state before the restart");
+            }
+            return;
         }
-        if (!reclaim && grace) {
+        if (grace) {
+            throw new NfsException(NfsStatus.GRACE, "server is in its grace period");
+        }
+    }
+
+    /** REMOVE and RENAME wait during grace, as knfsd does, so they cannot break a reclaim. */
+    public void checkNotInGrace() throws NfsException {
+        if (inGrace()) {
             throw new NfsException(NfsStatus.GRACE, "server is in its grace period");
         }
     }
@@ -178,6 +243,13 @@ public final class StateManager {
             byte[] reply = body.run(c);
             c.cachedCreateSessionReply = reply;
             c.createSessionSeq++;
+            if (!c.confirmed && store != null) {
+                try {
+                    store.add(c.ownerId());
+                } catch (java.io.IOException e) {
+                    log.warn("cannot record client for reclaim after a restart: {}", e.getMessage());
+                }
+            }
             c.confirmed = true;
             c.renew();
             return reply;
@@ -435,7 +507,18 @@ public final class StateManager {
     }
 
     private void expire(ClientRecord c) {
+        expire(c, true);
+    }
+
+    private void expire(ClientRecord c, boolean forget) {
         c.expired = true;
+        if (forget && store != null && c.confirmed && !mayReclaim.contains(key(c.ownerId()))) {
+            try {
+                store.remove(c.ownerId());
+            } catch (java.io.IOException e) {
+                log.warn("cannot update the client record store: {}", e.getMessage());
+            }
+        }
         clients.remove(c.clientId());
         clientsByOwner.remove(key(c.ownerId()), c);
         for (Session s : new ArrayList<>(c.sessions)) {

@@ -116,8 +116,16 @@ public final class OpenFiles {
         }
     }
 
+    /** At shutdown: forces what was written (UNSTABLE data not yet committed) and closes everything. */
     public synchronized void closeAll() {
         for (Entry e : entries.values()) {
+            if (e.key.write()) {
+                try {
+                    e.channel.force(true);
+                } catch (IOException ignored) {
+                    // closing anyway; the client resends what it has not seen committed
+                }
+            }
             closeQuietly(e.channel);
         }
         entries.clear();

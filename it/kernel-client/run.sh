@@ -1,0 +1,412 @@
+#!/usr/bin/env bash
+# Kernel-client harness: boots a Debian kernel under qemu, whose NFS client mounts the server running
+# on the host's loopback (the guest sees 127.0.0.1 as 10.0.2.2), and runs workload scripts in the guest.
+#
+#   it/kernel-client/run.sh [--server edge|ganesha] [--boot-per-workload] [--keep] [--list] [workload...]
+#   it/kernel-client/run.sh [--server edge|ganesha] --shell    # interactive root shell in the guest
+#
+# Environment: NFS_SERVER (edge|ganesha, default edge); EDGE_NFSD_JAR (default
+# nfs-server/target/edge-nfsd.jar); EDGE_NFSD_IT_CACHE (cache root, default /var/cache/edge-nfsd-it; the
+# guest assets live in its kernel-client/ subdirectory); EDGE_NFSD_IT_LOGS (default target/it-logs; each
+# run gets a subdirectory, `latest` points to it); EDGE_NFSD_IT_RUN_DIR (exactly this directory for the
+# run's logs); EDGE_NFSD_IT_ACCEL (auto|tcg|kvm, default auto); JAVA (default java).
+# Exit status: 0 all selected workloads passed, 1 some failed, 2 the harness could not run.
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+CACHE=${EDGE_NFSD_IT_CACHE:-/var/cache/edge-nfsd-it}/kernel-client   # own subdirectory: the cache root is shared
+SERVER=${NFS_SERVER:-edge}
+JAR=${EDGE_NFSD_JAR:-$REPO/nfs-server/target/edge-nfsd.jar}
+JAVA=${JAVA:-java}
+ACCEL_WANT=${EDGE_NFSD_IT_ACCEL:-auto}
+PER_BOOT=0
+SHELL_MODE=0
+KEEP=0
+
+# name and guest-side timeout (seconds), in run order
+ALL_WORKLOADS=(
+  "basic_ops 240" "mount_default 180" "squash 180" "perms 180" "ro_export 120" "refused_client 240"
+  "sparse 300" "locks 300" "sqlite 600" "fio 300" "tar 900" "bigdir 1200"
+)
+
+log() { printf '[it %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+die() { log "ERROR: $*"; exit 2; }
+
+SEL=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --server) SERVER=$2; shift 2 ;;
+    --server=*) SERVER=${1#*=}; shift ;;
+    --boot-per-workload) PER_BOOT=1; shift ;;
+    --keep) KEEP=1; shift ;;
+    --shell) SHELL_MODE=1; shift ;;
+    --list) for w in "${ALL_WORKLOADS[@]}"; do echo "${w%% *}"; done; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -*) die "unknown option $1" ;;
+    *) SEL+=("$1"); shift ;;
+  esac
+done
+[[ "$SERVER" == edge || "$SERVER" == ganesha ]] || die "--server must be edge or ganesha"
+
+PLAN=()
+if [[ $SHELL_MODE -eq 1 ]]; then
+  PLAN=()
+elif [[ ${#SEL[@]} -eq 0 ]]; then
+  PLAN=("${ALL_WORKLOADS[@]}")
+else
+  for s in "${SEL[@]}"; do
+    found=
+    for w in "${ALL_WORKLOADS[@]}"; do [[ "${w%% *}" == "$s" ]] && { PLAN+=("$w"); found=1; }; done
+    [[ -n "$found" ]] || die "unknown workload '$s' (--list shows them)"
+  done
+fi
+
+# ---- preconditions: fail loudly, never skip ------------------------------------------------------
+[[ $(id -u) -eq 0 ]] || die "must run as root (the exported trees hold files of several owners)"
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing: apt-get install -y qemu-system-x86 (or run .ci/run)"
+if [[ "$SERVER" == ganesha ]]; then
+  command -v ganesha.nfsd >/dev/null || die "ganesha.nfsd missing: apt-get install -y nfs-ganesha nfs-ganesha-vfs"
+else
+  [[ -f "$JAR" ]] || die "server jar $JAR missing: build it with 'mvn -B package' first"
+  command -v "$JAVA" >/dev/null || die "java missing"
+fi
+T_ASSETS=$SECONDS
+"$HERE/build-assets.sh" || die "building guest assets failed"
+T_ASSETS=$((SECONDS - T_ASSETS))
+
+STAMP=$(date +%Y%m%d-%H%M%S)
+LOGROOT=${EDGE_NFSD_IT_LOGS:-$REPO/target/it-logs}
+if [[ -n "${EDGE_NFSD_IT_RUN_DIR:-}" ]]; then
+  LOGDIR=$EDGE_NFSD_IT_RUN_DIR   # exact directory for this run (KernelClientIT uses it)
+  mkdir -p "$LOGDIR"
+  LOGDIR=$(cd "$LOGDIR" && pwd)
+else
+  LOGDIR="$LOGROOT/$STAMP-$SERVER-$$"
+  mkdir -p "$LOGDIR"
+  LOGDIR=$(cd "$LOGDIR" && pwd)
+  ln -sfn "$LOGDIR" "$LOGROOT/latest"
+fi
+BASE=$(mktemp -d /tmp/edge-nfsd-it.XXXXXX)
+chmod 755 "$BASE"
+SERVER_PID=
+QEMU_PID=
+
+cleanup() {
+  local rc=$?
+  if [[ -n "$QEMU_PID" ]] && kill -0 "$QEMU_PID" 2>/dev/null; then
+    kill -TERM "$QEMU_PID" 2>/dev/null; sleep 1; kill -KILL "$QEMU_PID" 2>/dev/null
+    wait "$QEMU_PID" 2>/dev/null
+  fi
+  stop_server
+  if [[ $KEEP -eq 0 ]]; then rm -rf "$BASE"; else log "kept exported trees in $BASE"; fi
+  exit $rc
+}
+stop_server() {
+  [[ -n "$SERVER_PID" ]] || return 0
+  if kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null
+    for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$SERVER_PID" 2>/dev/null; then
+      log "server $SERVER_PID ignored SIGTERM for 10 s, SIGKILL"
+      kill -KILL "$SERVER_PID" 2>/dev/null
+    fi
+  fi
+  wait "$SERVER_PID" 2>/dev/null
+  SERVER_PID=
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- exports: one table, translated for each server ----------------------------------------------
+# name  access  squash          anonid  clients
+EXPORTS=(
+  "rw    rw  no_root_squash  -     *"
+  "rsq   rw  root_squash     4242  *"
+  "asq   rw  all_squash      4343  *"
+  "ro    ro  no_root_squash  -     *"
+  "deny  rw  no_root_squash  -     192.0.2.1"
+)
+for e in "${EXPORTS[@]}"; do
+  read -r name access squash anon clients <<<"$e"
+  mkdir -p "$BASE/$name"
+done
+chmod 777 "$BASE/rsq" "$BASE/asq"
+echo "read-only export" >"$BASE/ro/readme"; mkdir -p "$BASE/ro/subdir"
+echo "secret" >"$BASE/deny/secret"
+
+free_port() {
+  local p
+  for _ in $(seq 1 200); do
+    p=$((20000 + RANDOM % 30000))
+    if ! ss -Hltn "sport = :$p" | grep -q .; then echo "$p"; return; fi
+  done
+  die "no free port"
+}
+PORT=$(free_port)
+
+start_edge() {
+  local args=() e name access squash anon clients opts
+  for e in "${EXPORTS[@]}"; do
+    read -r name access squash anon clients <<<"$e"
+    opts="$access,sync,$squash,insecure"
+    [[ "$anon" != - ]] && opts+=",anonuid=$anon,anongid=$anon"
+    args+=(--export "$BASE/$name $clients($opts)")
+  done
+  mkdir -p "$LOGDIR/state"
+  printf '%q ' "$JAVA" -jar "$JAR" --bind 127.0.0.1 --port "$PORT" --state-dir "$LOGDIR/state" "${args[@]}" >"$LOGDIR/server.cmd"
+  "$JAVA" -jar "$JAR" --bind 127.0.0.1 --port "$PORT" --state-dir "$LOGDIR/state" "${args[@]}" \
+    >"$LOGDIR/server.log" 2>&1 </dev/null &
+  SERVER_PID=$!
+}
+
+start_ganesha() {
+  local conf="$LOGDIR/ganesha.conf" id=0 e name access squash anon clients
+  mkdir -p "$LOGDIR/ganesha-recovery"
+  cat >"$conf" <<EOF
+# generated by it/kernel-client/run.sh
+NFS_CORE_PARAM {
+  Protocols = 4;
+  NFS_Port = $PORT;
+  Bind_addr = 127.0.0.1;
+  Enable_NLM = false;
+  Enable_RQUOTA = false;
+  Enable_UDP = false;
+}
+NFS_KRB5 { Active_krb5 = false; }
+NFSV4 {
+  Graceless = true;
+  Minor_Versions = 1, 2;
+  Only_Numeric_Owners = true;
+  RecoveryBackend = fs;
+  RecoveryRoot = "$LOGDIR/ganesha-recovery";
+}
+EOF
+  for e in "${EXPORTS[@]}"; do
+    read -r name access squash anon clients <<<"$e"
+    id=$((id + 1))
+    local gaccess=RW gsquash=No_Root_Squash
+    [[ "$access" == ro ]] && gaccess=RO
+    [[ "$squash" == root_squash ]] && gsquash=Root_Squash
+    [[ "$squash" == all_squash ]] && gsquash=All_Squash
+    {
+      echo "EXPORT {"
+      echo "  Export_Id = $id; Path = \"$BASE/$name\"; Pseudo = \"$BASE/$name\";"
+      echo "  Protocols = 4; Transports = TCP; SecType = sys; Access_Type = None; Squash = $gsquash;"
+      [[ "$anon" != - ]] && echo "  Anonymous_Uid = $anon; Anonymous_Gid = $anon;"
+      echo "  CLIENT { Clients = $clients; Access_Type = $gaccess; Squash = $gsquash; }"
+      echo "  FSAL { Name = VFS; }"
+      echo "}"
+    } >>"$conf"
+  done
+  echo "ganesha.nfsd -F -f $conf -L $LOGDIR/server.log -N NIV_EVENT -p $LOGDIR/ganesha.pid" >"$LOGDIR/server.cmd"
+  ganesha.nfsd -F -f "$conf" -L "$LOGDIR/server.log" -N NIV_EVENT -p "$LOGDIR/ganesha.pid" \
+    >"$LOGDIR/server.stdout" 2>&1 </dev/null &
+  SERVER_PID=$!
+}
+
+T_SRV=$SECONDS
+log "server: $SERVER on 127.0.0.1:$PORT, exports under $BASE, logs in $LOGDIR"
+if [[ "$SERVER" == ganesha ]]; then start_ganesha; else start_edge; fi
+ready=0
+for _ in $(seq 1 600); do
+  kill -0 "$SERVER_PID" 2>/dev/null || break
+  if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then ready=1; break; fi
+  sleep 0.1
+done
+if [[ $ready -ne 1 ]]; then
+  if kill -0 "$SERVER_PID" 2>/dev/null; then
+    log "server did not accept connections on 127.0.0.1:$PORT within 60 s; its log:"
+  else
+    wait "$SERVER_PID"; src=$?; SERVER_PID=
+    log "server exited with status $src before accepting connections on 127.0.0.1:$PORT; its log:"
+  fi
+  cat "$LOGDIR/server.log" "$LOGDIR/server.stdout" 2>/dev/null | tail -n 100 >&2
+  exit 1
+fi
+log "server ready after $((SECONDS - T_SRV)) s (pid $SERVER_PID)"
+
+# ---- accelerator probe ---------------------------------------------------------------------------
+KERNEL="$CACHE/vmlinuz"
+[[ -f "$CACHE/vmlinux" && "${EDGE_NFSD_IT_BZIMAGE:-0}" != 1 ]] && KERNEL="$CACHE/vmlinux"   # PVH boot, faster
+qemu_base() {  # accel cpu
+  echo qemu-system-x86_64 -accel "$1" -cpu "$2" -smp 1 -m 1024 -nographic -no-reboot -monitor none \
+    -kernel "$KERNEL" -initrd "$CACHE/initrd.img"
+}
+ACCEL=tcg CPU=qemu64
+probe_kvm() {
+  [[ -c /dev/kvm && -r /dev/kvm && -w /dev/kvm ]] || { echo "no usable /dev/kvm"; return 1; }
+  local out
+  out=$(timeout 20 $(qemu_base kvm host) -append "console=ttyS0 panic=1 it.probe=1" </dev/null 2>&1)
+  grep -q IT-PROBE-OK <<<"$out" && return 0
+  echo "no IT-PROBE-OK from a KVM boot within 20 s; last console output: $(tr -cd '[:print:]\n' <<<"$out" | grep -v '^\s*$' | tail -n 2 | tr '\n' ' ')"
+  return 1
+}
+case "$ACCEL_WANT" in
+  tcg) ;;
+  kvm) ACCEL=kvm CPU=host ;;
+  auto)
+    key="$(cat "$CACHE/stamp" 2>/dev/null) $(uname -r)"
+    if [[ -f "$CACHE/accel" && "$(head -n1 "$CACHE/accel")" == "$key" ]]; then
+      [[ "$(sed -n 2p "$CACHE/accel")" == kvm ]] && ACCEL=kvm CPU=host
+      log "accelerator: $ACCEL (cached probe result in $CACHE/accel)"
+    else
+      T_P=$SECONDS
+      if why=$(probe_kvm); then ACCEL=kvm CPU=host; else log "KVM probe failed: ${why:0:300}"; fi
+      printf '%s\n%s\n' "$key" "$ACCEL" >"$CACHE/accel"
+      log "accelerator: $ACCEL (probe took $((SECONDS - T_P)) s)"
+    fi ;;
+  *) die "EDGE_NFSD_IT_ACCEL must be auto, tcg or kvm" ;;
+esac
+[[ "$ACCEL" == tcg ]] && log "using TCG: -accel tcg -cpu qemu64, 1 vCPU"
+
+# ---- one guest boot runs a list of workloads ------------------------------------------------------
+RESULTS=()   # "name status rc millis"
+boot() {  # boot N "name tmo" ...
+  local n=$1; shift
+  local job="$LOGDIR/boot$n" total=120 w name tmo
+  mkdir -p "$job/workloads" "$job/results"
+  cp "$HERE/guest/guest-init.sh" "$HERE/guest/lib.sh" "$job/"
+  : >"$job/plan"
+  for w in "$@"; do
+    read -r name tmo <<<"$w"
+    cp "$HERE/workloads/$name.sh" "$job/workloads/"
+    echo "$name $tmo" >>"$job/plan"
+    total=$((total + tmo + 60))
+  done
+  if [[ $SHELL_MODE -eq 1 ]]; then
+    cp "$HERE"/workloads/*.sh "$job/workloads/"
+    touch "$job/shell"
+  fi
+  cat >"$job/env" <<EOF
+NFS_HOST=10.0.2.2
+NFS_PORT=$PORT
+SERVER_KIND=$SERVER
+EXP_RW=$BASE/rw
+EXP_RSQ=$BASE/rsq
+EXP_ASQ=$BASE/asq
+EXP_RO=$BASE/ro
+EXP_DENY=$BASE/deny
+ANON_RSQ=4242
+ANON_ASQ=4343
+EOF
+  local console="$job/console.log" t0=$SECONDS up=
+  if [[ $SHELL_MODE -eq 1 ]]; then
+    log "interactive guest: workloads are in /job/workloads, helpers in /job/lib.sh; 'exit' ends it"
+    # shellcheck disable=SC2046
+    $(qemu_base "$ACCEL" "$CPU") \
+      -append "console=ttyS0 panic=1 loglevel=4 net.ifnames=0 it.run=1" \
+      -drive "file=$CACHE/root.img,format=raw,if=virtio,snapshot=on" \
+      -netdev "user,id=n0,ipv6=off,net=10.0.2.0/24,host=10.0.2.2" -device virtio-net-pci,netdev=n0 \
+      -virtfs "local,path=$job,mount_tag=job,security_model=none,id=job"
+    return
+  fi
+  # shellcheck disable=SC2046
+  $(qemu_base "$ACCEL" "$CPU") \
+    -append "console=ttyS0 panic=1 loglevel=4 net.ifnames=0 it.run=1" \
+    -drive "file=$CACHE/root.img,format=raw,if=virtio,snapshot=on" \
+    -netdev "user,id=n0,ipv6=off,net=10.0.2.0/24,host=10.0.2.2" -device virtio-net-pci,netdev=n0 \
+    -virtfs "local,path=$job,mount_tag=job,security_model=none,id=job" \
+    </dev/null >"$console" 2>&1 &
+  QEMU_PID=$!
+  log "boot $n: qemu pid $QEMU_PID ($ACCEL), workloads: $(cut -d' ' -f1 "$job/plan" | tr '\n' ' ')(limit ${total}s)"
+  local reported=" "
+  report_new() {  # log each finished workload once (the guest writes results/NAME/rc last)
+    local f nm
+    for f in "$job"/results/*/rc; do
+      [[ -f "$f" ]] || continue
+      nm=$(basename "$(dirname "$f")")
+      [[ "$reported" == *" $nm "* ]] && continue
+      reported+="$nm "
+      log "boot $n: $nm finished, exit status $(cat "$f"), $(cat "$job/results/$nm/millis" 2>/dev/null) ms"
+    done
+  }
+  while kill -0 "$QEMU_PID" 2>/dev/null; do
+    if [[ -z "$up" ]] && grep -q IT-GUEST-UP "$console" 2>/dev/null; then
+      up=$((SECONDS - t0)); log "boot $n: guest up after ${up} s"
+    fi
+    report_new
+    if [[ $((SECONDS - t0)) -gt $total ]]; then
+      log "boot $n: guest exceeded ${total} s, killing qemu"
+      echo "HOST: qemu killed after ${total} s" >>"$console"
+      kill -KILL "$QEMU_PID" 2>/dev/null
+      break
+    fi
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      log "boot $n: the server process died; stopping the guest"
+      echo "HOST: server died" >>"$console"
+      kill -KILL "$QEMU_PID" 2>/dev/null
+      break
+    fi
+    sleep 0.5
+  done
+  wait "$QEMU_PID" 2>/dev/null
+  QEMU_PID=
+  report_new
+  log "boot $n: qemu exited after $((SECONDS - t0)) s"
+  BOOT_SECS+=("boot$n:${up:-?}s-to-up,$((SECONDS - t0))s-total")
+
+  for w in "$@"; do
+    read -r name tmo <<<"$w"
+    local r="$job/results/$name" status rc ms
+    mkdir -p "$r"
+    rc=$(cat "$r/rc" 2>/dev/null || echo none)
+    ms=$(cat "$r/millis" 2>/dev/null || echo 0)
+    status=PASS
+    [[ "$rc" == 0 ]] || status=FAIL
+    if [[ "$rc" == none ]]; then
+      echo "workload did not complete: the guest stopped before reporting (see console.log)" >>"$r/output.log"
+    fi
+    if [[ "$rc" == 0 && -f "$HERE/workloads/$name.host.sh" ]]; then
+      if ! (set -a; . "$job/env"; set +a; bash "$HERE/workloads/$name.host.sh") >"$r/host.log" 2>&1; then
+        status=FAIL; rc=host-check
+      fi
+    fi
+    RESULTS+=("$name $status $rc $ms $job")
+  done
+}
+
+BOOT_SECS=()
+T_RUN=$SECONDS
+if [[ $SHELL_MODE -eq 1 ]]; then
+  boot 1
+  exit 0
+elif [[ $PER_BOOT -eq 1 ]]; then
+  i=0; for w in "${PLAN[@]}"; do i=$((i + 1)); boot "$i" "$w"; done
+else
+  boot 1 "${PLAN[@]}"
+fi
+T_RUN=$((SECONDS - T_RUN))
+stop_server
+
+# ---- report ----------------------------------------------------------------------------------------
+FAILED=0
+: >"$LOGDIR/summary.tsv"
+for res in "${RESULTS[@]}"; do
+  read -r name status rc ms job <<<"$res"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$status" "$rc" "$ms" "$job/results/$name" >>"$LOGDIR/summary.tsv"
+  if [[ "$status" != PASS ]]; then
+    FAILED=$((FAILED + 1))
+    r="$job/results/$name"
+    {
+      echo "================ FAILED: $name (exit status $rc) against $SERVER ================"
+      echo "---------------- output ($r/output.log) ----------------"
+      cat "$r/output.log" 2>/dev/null
+      if [[ -f "$r/host.log" ]]; then echo "---------------- host-side check ----------------"; cat "$r/host.log"; fi
+      echo "---------------- exit status: $rc ----------------"
+      echo "---------------- guest dmesg ($r/dmesg.log) ----------------"
+      cat "$r/dmesg.log" 2>/dev/null || { echo "(none; last console lines:)"; tail -n 60 "$job/console.log"; }
+      echo "---------------- server log ($LOGDIR/server.log, last 300 lines) ----------------"
+      tail -n 300 "$LOGDIR/server.log" 2>/dev/null
+      echo "================ end of $name ================"
+    } | tee "$r/failure-report.txt" >&2
+  fi
+done
+echo >&2
+log "summary ($SERVER, accel $ACCEL, assets check ${T_ASSETS}s, ${BOOT_SECS[*]}, workloads+boots ${T_RUN}s):"
+while IFS=$'\t' read -r name status rc ms _; do
+  printf '  %-16s %-5s rc=%-10s %6.1f s\n' "$name" "$status" "$rc" "$(awk -v m="$ms" 'BEGIN { print m / 1000 }')" >&2
+done <"$LOGDIR/summary.tsv"
+log "logs: $LOGDIR"
+[[ $FAILED -eq 0 ]] || { log "$FAILED workload(s) failed"; exit 1; }
+exit 0

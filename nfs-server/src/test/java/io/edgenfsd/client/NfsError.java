@@ -1,0 +1,17 @@
+package io.edgenfsd.client;
+
+import io.edgenfsd.compound.NfsStatus;
+
+/** A compound the client's convenience methods sent did not succeed. */
+public final class NfsError extends RuntimeException {
+    private final NfsStatus status;
+
+    public NfsError(NfsStatus status, String message) {
+        super(message);
+        this.status = status;
+    }
+
+    public NfsStatus status() {
+        return status;
+    }
+}

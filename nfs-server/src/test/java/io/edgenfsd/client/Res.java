@@ -1,0 +1,55 @@
+package io.edgenfsd.client;
+
+import java.util.List;
+
+/** Result bodies of the operations the test client decodes (RFC 8881 section 18). */
+public final class Res {
+    private Res() {
+    }
+
+    public record Sequence(byte[] sessionId, int seq, int slot, int highestSlot, int targetHighest, int flags) {
+    }
+
+    public record ExchangeId(long clientId, int seq, int flags) {
+    }
+
+    public record CreateSession(byte[] sessionId, int seq, int flags, int foreSlots, int foreMaxOps,
+                                int maxResponseCached) {
+    }
+
+    public record ChangeInfo(boolean atomic, long before, long after) {
+        static ChangeInfo decode(XdrIn in) {
+            return new ChangeInfo(in.bool(), in.int64(), in.int64());
+        }
+    }
+
+    public record Open(Stateid stateid, ChangeInfo cinfo, int rflags, int[] attrset, int delegationType) {
+    }
+
+    public record Read(boolean eof, byte[] data) {
+    }
+
+    public record Write(int count, int committed, byte[] verifier) {
+    }
+
+    public record Create(ChangeInfo cinfo, int[] attrset) {
+    }
+
+    public record Rename(ChangeInfo source, ChangeInfo target) {
+    }
+
+    public record DirEntry(long cookie, String name, Fattr attrs) {
+    }
+
+    public record ReadDir(byte[] verifier, List<DirEntry> entries, boolean eof) {
+    }
+
+    public record LockDenied(long offset, long length, int type, long clientId, byte[] owner) {
+    }
+
+    public record Access(int supported, int access) {
+    }
+
+    public record BindConn(byte[] sessionId, int dir) {
+    }
+}
