@@ -11,7 +11,7 @@
 # Writes benchmarks/results/<date>.md (and the raw numbers beside it).
 #
 #   benchmarks/e2e.sh [--seq-mib 1024] [--files 5000] [--sqlite-tx 300] [--fio-seconds 20]
-#                     [--load-seconds 10] [--load-sessions 4] [--load-slots 16] [--servers "edge ganesha"]
+#                     [--load-seconds 10] [--load-sessions 4] [--load-slots 4] [--servers "edge ganesha"]
 #
 # Environment: EDGE_NFSD_HARNESS (default it/kernel-client of this repository), EDGE_NFSD_IT_CACHE
 # (guest assets root, default /var/cache/edge-nfsd-it; the harness keeps them in kernel-client/), EDGE_JAVA_OPTS (default: the options the .deb ships
@@ -29,7 +29,7 @@ EDGE_JAVA_OPTS=${EDGE_JAVA_OPTS:--Xms32m -Xmx192m -XX:MaxDirectMemorySize=96m -X
 JAR=$REPO/nfs-server/target/edge-nfsd.jar
 BJAR=$REPO/benchmarks/target/benchmarks.jar
 SEQ_MIB=1024 META_FILES=5000 SQLITE_TX=300 FIO_SECONDS=20 LINK_MIB=256
-LOAD_SECONDS=10 LOAD_SESSIONS=4 LOAD_SLOTS=16 LOAD_FILE_MIB=256
+LOAD_SECONDS=10 LOAD_SESSIONS=4 LOAD_SLOTS=4 LOAD_FILE_MIB=256
 SERVERS="edge ganesha"
 while [[ $# -gt 0 ]]; do
   case "$1" in

@@ -1,6 +1,6 @@
 package io.edgenfsd.bench.jmh;
 
-import io.edgenfsd.bench.client.Compound;
+import io.edgenfsd.bench.wire.Compound;
 import io.edgenfsd.state.StateId;
 import io.edgenfsd.vfs.Stat;
 import io.edgenfsd.xdr.Attributes;

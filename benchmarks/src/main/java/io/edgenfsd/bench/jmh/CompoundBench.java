@@ -1,7 +1,7 @@
 package io.edgenfsd.bench.jmh;
 
-import io.edgenfsd.bench.client.Compound;
-import io.edgenfsd.bench.client.Reply;
+import io.edgenfsd.bench.wire.Compound;
+import io.edgenfsd.bench.wire.Reply;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,7 +1,7 @@
 package io.edgenfsd.bench.jmh;
 
-import io.edgenfsd.bench.client.Compound;
-import io.edgenfsd.bench.client.Reply;
+import io.edgenfsd.bench.wire.Compound;
+import io.edgenfsd.bench.wire.Reply;
 import io.edgenfsd.compound.CompoundProcessor;
 import io.edgenfsd.compound.ServerContext;
 import io.edgenfsd.export.ExportTable;

@@ -1,11 +1,11 @@
 package io.edgenfsd.bench.load;
 
-import io.edgenfsd.bench.client.Compound;
-import io.edgenfsd.bench.client.Reply;
-import io.edgenfsd.bench.client.Session;
+import io.edgenfsd.client.NfsSession;
+import io.edgenfsd.client.Op;
+import io.edgenfsd.client.Res;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the bottleneck. Phases: 1 MiB WRITE (UNSTABLE, then COMMIT), 1 MiB READ at random offsets, and a
  * metadata mix (OPEN-create, CLOSE, LOOKUP+GETATTR, REMOVE). When given the server's pid it also reports
  * the server's CPU seconds (utime+stime from /proc/PID/stat) spent in each phase and its VmHWM.
+ * Built on the project's test client ({@code io.edgenfsd.client}, nfs-server's test-jar); see
+ * {@link LoadSession} for the one way its sessions differ.
  *
  * <pre>
  * java -cp benchmarks.jar io.edgenfsd.bench.load.LoadGen --port P --export /path [--sessions 4] [--slots 8]
@@ -30,8 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LoadGen {
     static final int IO = 1 << 20;
-    static final int[] GETATTR_MASK = {(1 << 1) | (1 << 3) | (1 << 4) | (1 << 20), (1 << 1) | (1 << 3) | (1 << 4)
-            | (1 << 5) | (1 << 21)};
+    /** type, change, size, fileid; mode, numlinks, owner, owner_group, time_modify */
+    static final int[] GETATTR_BITS = {1, 3, 4, 20, 33, 35, 36, 37, 53};
 
     public static void main(String[] args) throws Exception {
         String host = "127.0.0.1";
@@ -87,19 +89,19 @@ public final class LoadGen {
         long step(int session, int thread, long iteration) throws IOException;
     }
 
-    private final List<Session> sessions = new ArrayList<>();
-    private final List<Session.OpenFile> files = new ArrayList<>();
+    private final List<LoadSession> sessions = new ArrayList<>();
+    private final List<NfsSession.OpenFile> files = new ArrayList<>();
     private byte[] dirFh;
 
     void run() throws Exception {
-        byte[] owner = "loadgen-owner".getBytes(StandardCharsets.UTF_8);
         String run = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
         for (int s = 0; s < nSessions; s++) {
-            sessions.add(new Session(host, port, "edge-bench-loadgen-" + run + "-" + s, nSlots, IO));
+            sessions.add(new LoadSession(new InetSocketAddress(host, port), "edge-bench-loadgen-" + run + "-" + s,
+                    nSlots, IO));
         }
         dirFh = sessions.get(0).lookupPath(export);
         for (int s = 0; s < nSessions; s++) {
-            files.add(sessions.get(s).open(dirFh, "loadgen-" + run + "-" + s, true, owner));
+            files.add(sessions.get(s).create(dirFh, "loadgen-" + run + "-" + s));
         }
         int slotsGranted = sessions.get(0).slots;
         System.err.printf("loadgen: %d sessions x %d slots in flight (asked %d), 1 MiB I/O, file %d MiB per session%n",
@@ -118,40 +120,35 @@ public final class LoadGen {
             if (b >= blocks) {
                 return -1;
             }
-            Session.OpenFile f = files.get(s);
-            return sessions.get(s).run(IO + 1024, c -> c.putfh(f.fh()).write(f.stateid(), b * IO, Compound.UNSTABLE, data, 0, IO),
-                    r -> {
-                        r.op(Compound.OP_PUTFH).op(Compound.OP_WRITE);
-                        return (long) r.in.i32();
-                    });
+            NfsSession.OpenFile f = files.get(s);
+            return (long) sessions.get(s).compound(c -> c.putfh(f.fh()).write(f.stateid(), b * IO, Op.UNSTABLE, data))
+                    .body(Op.WRITE, Res.Write.class).count();
         }, () -> {
             for (int s = 0; s < nSessions; s++) {
-                Session.OpenFile f = files.get(s);
-                sessions.get(s).run(c -> c.putfh(f.fh()).commit(0, 0),
-                        r -> r.op(Compound.OP_PUTFH).op(Compound.OP_COMMIT));
+                NfsSession.OpenFile f = files.get(s);
+                sessions.get(s).compound(c -> c.putfh(f.fh()).commit(0, 0));
             }
         });
         phase("read_1MiB", seconds, (s, t, i) -> {
             long b = ThreadLocalRandom.current().nextLong(blocks);
-            Session.OpenFile f = files.get(s);
-            return sessions.get(s).run(c -> c.putfh(f.fh()).read(f.stateid(), b * IO, IO),
-                    r -> (long) r.op(Compound.OP_PUTFH).read());
+            NfsSession.OpenFile f = files.get(s);
+            return (long) sessions.get(s).compound(c -> c.putfh(f.fh()).read(f.stateid(), b * IO, IO))
+                    .body(Op.READ, Res.Read.class).data().length;
         }, null);
         phase("metadata_mix", seconds, (s, t, i) -> {
-            Session ses = sessions.get(s);
+            LoadSession ses = sessions.get(s);
             String name = "m-" + run + "-" + s + "-" + t + "-" + i;
-            Session.OpenFile f = ses.open(dirFh, name, true, owner);
+            NfsSession.OpenFile f = ses.create(dirFh, name);
             ses.close(f);
-            ses.run(c -> c.putfh(dirFh).lookup(name).getattr(GETATTR_MASK),
-                    r -> r.op(Compound.OP_PUTFH).op(Compound.OP_LOOKUP).op(Compound.OP_GETATTR));
-            ses.run(c -> c.putfh(dirFh).remove(name), r -> r.op(Compound.OP_PUTFH).op(Compound.OP_REMOVE));
+            ses.compound(c -> c.putfh(dirFh).lookup(name).getattr(GETATTR_BITS));
+            ses.compound(c -> c.putfh(dirFh).remove(name));
             return -4; // four compounds, no data
         }, null);
         for (int s = 0; s < nSessions; s++) {
-            Session ses = sessions.get(s);
+            LoadSession ses = sessions.get(s);
             ses.close(files.get(s));
             String name = "loadgen-" + run + "-" + s;
-            ses.run(c -> c.putfh(dirFh).remove(name), r -> r.op(Compound.OP_PUTFH).op(Compound.OP_REMOVE));
+            ses.compound(c -> c.putfh(dirFh).remove(name));
             ses.close();
         }
     }
@@ -234,8 +231,4 @@ public final class LoadGen {
         return "-";
     }
 
-    static {
-        // keep the reply class loaded before timing starts
-        Reply.class.getName();
-    }
 }

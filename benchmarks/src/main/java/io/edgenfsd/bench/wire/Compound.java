@@ -1,8 +1,11 @@
-package io.edgenfsd.bench.client;
+package io.edgenfsd.bench.wire;
 
 /**
  * One ONC RPC call of NFSv4.1 COMPOUND (RFC 5531 call header with AUTH_SYS, RFC 8881 COMPOUND4args),
- * record-marked and ready to write to a socket. Only the operations the benchmarks send are here.
+ * record-marked, as the JMH benchmarks feed it to the server's pipeline. The benchmarks pre-encode each
+ * request once and patch only the SEQUENCE sequence id per invocation ({@link #mark()} gives its offset),
+ * which is why they build records here rather than with the test client (io.edgenfsd.client), which the
+ * load generator uses.
  */
 public final class Compound {
     public static final int OP_CLOSE = 4, OP_COMMIT = 5, OP_GETATTR = 9, OP_GETFH = 10, OP_LOOKUP = 15,

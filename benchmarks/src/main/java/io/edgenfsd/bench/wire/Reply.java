@@ -1,4 +1,4 @@
-package io.edgenfsd.bench.client;
+package io.edgenfsd.bench.wire;
 
 import java.nio.ByteBuffer;
 
