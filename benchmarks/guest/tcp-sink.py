@@ -12,10 +12,9 @@ srv.bind(("127.0.0.1", 0))
 srv.listen(4)
 srv.settimeout(1800)
 open(port_file, "w").write(str(srv.getsockname()[1]))
-chunk = b"\0" * (1 << 20)
+chunk = memoryview(bytearray(1 << 20))
 for _ in range(conns):
     c, _ = srv.accept()
-    f = c.makefile("rb", buffering=0)
     line = b""
     while not line.endswith(b"\n"):
         b = c.recv(1)
@@ -27,13 +26,15 @@ for _ in range(conns):
     if mode == b"W":
         got = 0
         while got < size:
-            b = c.recv(1 << 20)
-            if not b:
+            n = c.recv_into(chunk)
+            if n == 0:
                 break
-            got += len(b)
+            got += n
         c.sendall(str(got).encode())
     else:
         left = size
         while left > 0:
-            left -= c.send(chunk[: min(left, len(chunk))])
+            n = min(left, len(chunk))
+            c.sendall(chunk[:n])
+            left -= n
     c.close()
