@@ -109,4 +109,4 @@ for m, label, link, target, check in ROWS:
     print("| %s | %s | %s | %s | %s | %s | %s |" % (label, fmt(e), fmt(g), fmt(rg, 2), fmt(rl, 2), target, verdict))
 if info:
     print("\nMount options the kernel client negotiated: " + "; ".join("%s %s" % (i[0], i[2]) for i in info if len(i) > 2))
-print("\nRaw numbers: `%s`." % sys.argv[1].split("/benchmarks/", 1)[-1])
+print("\nRaw numbers: `%s.tsv` beside this file." % date)
