@@ -22,6 +22,7 @@ public final class Close implements Operation {
             throw new NfsException(NfsStatus.BAD_STATEID, "CLOSE needs an open stateid");
         }
         StateId closed = ctx.server().state().close(open);
+        org.slf4j.LoggerFactory.getLogger(Close.class).debug("CLOSE {} {} -> {}", ctx.current(), id, closed);
         closed.encode(out);
         ctx.setCurrentStateId(closed);
     }

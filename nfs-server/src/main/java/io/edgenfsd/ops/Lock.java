@@ -4,7 +4,6 @@ import io.edgenfsd.compound.CompoundContext;
 import io.edgenfsd.compound.NfsException;
 import io.edgenfsd.compound.NfsStatus;
 import io.edgenfsd.compound.Operation;
-import io.edgenfsd.state.ByteRangeLocks;
 import io.edgenfsd.state.ClientRecord;
 import io.edgenfsd.state.LockOwner;
 import io.edgenfsd.state.LockState;
@@ -16,7 +15,6 @@ import io.edgenfsd.vfs.Inode;
 import io.edgenfsd.xdr.XdrDecoder;
 import io.edgenfsd.xdr.XdrEncoder;
 
-import java.util.Optional;
 
 /**
  * LOCK (RFC 8881 section 18.10): POSIX byte-range locks among NFS lock-owners. Blocking types are
@@ -49,34 +47,38 @@ public final class Lock implements Operation {
         ClientRecord client = ctx.client();
         StateManager state = ctx.server().state();
         state.checkGrace(client, reclaim);
-        LockState ls;
+        OpenState open;
+        LockState existing = null;
         if (newOwner) {
             if (owner.clientId() != client.clientId()) {
                 throw new NfsException(NfsStatus.STALE_CLIENTID, "lock owner of another client");
             }
             State st = state.find(ctx.resolveStateId(openId), client);
-            if (!(st instanceof OpenState open)) {
+            if (!(st instanceof OpenState o)) {
                 throw new NfsException(NfsStatus.BAD_STATEID, "open_to_lock_owner needs an open stateid");
             }
-            ls = state.lockState(client, open, owner);
+            open = o;
         } else {
             State st = state.find(ctx.resolveStateId(lockId), client);
             if (!(st instanceof LockState l)) {
                 throw new NfsException(NfsStatus.BAD_STATEID, "exist_lock_owner needs a lock stateid");
             }
-            ls = l;
+            existing = l;
+            open = l.open();
         }
-        if (!ls.file().equals(file.key())) {
+        if (!open.file().equals(file.key())) {
             throw new NfsException(NfsStatus.BAD_STATEID, "stateid is for another file");
         }
-        if (write && (ls.open().access() & OpenState.ACCESS_WRITE) == 0) {
+        if (write && (open.access() & OpenState.ACCESS_WRITE) == 0) {
             throw new NfsException(NfsStatus.OPENMODE, "write lock on a file not open for writing");
         }
-        Optional<ByteRangeLocks.Lock> conflict = state.locks().lock(ls.file(), ls.owner(), write, offset, end);
-        if (conflict.isPresent()) {
-            throw LockSupport.denied(conflict.get());
+        StateManager.LockResult r = state.lock(client, open, owner, existing, write, offset, end);
+        if (r.conflict() != null) {
+            throw LockSupport.denied(r.conflict());
         }
-        StateId result = state.bumpLock(ls);
+        StateId result = r.granted();
+        org.slf4j.LoggerFactory.getLogger(Lock.class).debug("LOCK {} new={} {} [{}, +{}) -> {}", file, newOwner,
+                write ? "W" : "R", offset, length, result);
         result.encode(out);
         ctx.setCurrentStateId(result);
     }

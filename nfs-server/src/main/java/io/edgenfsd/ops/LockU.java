@@ -26,8 +26,8 @@ public final class LockU implements Operation {
         if (!(st instanceof LockState ls)) {
             throw new NfsException(NfsStatus.BAD_STATEID, "LOCKU needs a lock stateid");
         }
-        ctx.server().state().locks().unlock(ls.file(), ls.owner(), offset, end);
-        StateId result = ctx.server().state().bumpLock(ls);
+        StateId result = ctx.server().state().unlock(ls, offset, end);
+        org.slf4j.LoggerFactory.getLogger(LockU.class).debug("LOCKU [{}, +{}) {} -> {}", offset, length, id, result);
         result.encode(out);
         ctx.setCurrentStateId(result);
     }

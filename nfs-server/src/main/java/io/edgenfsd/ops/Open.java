@@ -28,6 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Permission is checked here, with the caller's identity; later READ/WRITE on the open use the server's.
  */
 public final class Open implements Operation {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Open.class);
     static final int NOCREATE = 0;
     static final int CREATE = 1;
     static final int UNCHECKED4 = 0;
@@ -192,6 +193,9 @@ public final class Open implements Operation {
         OpenOwner owner = new OpenOwner(client.clientId(), ownerBytes);
         OpenState open = ctx.server().state().open(client, owner, file.key(), access, deny);
         StateId sid = open.stateId();
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("OPEN {} claim {} access {} -> {}", file, claim, access, sid);
+        }
         sid.encode(out);
         OpSupport.changeInfo(out, before, after);
         out.writeInt(RESULT_LOCKTYPE_POSIX);

@@ -453,8 +453,13 @@ public final class StateManager {
         }
     }
 
+    /**
+     * FREE_STATEID (section 18.38). The seqid must be current: a client that let go of a lock stateid and
+     * then, through a new lock owner request, got the same state back (we keep one lock state per owner
+     * and open) must not have its late FREE_STATEID of the old incarnation free the live one.
+     */
     public synchronized void free(StateId id, ClientRecord client) throws NfsException {
-        State st = find(id.withSeqid(0), client);
+        State st = find(id, client);
         if (st instanceof OpenState) {
             throw new NfsException(NfsStatus.LOCKS_HELD, "FREE_STATEID of an open stateid");
         }
@@ -483,6 +488,37 @@ public final class StateManager {
 
     public ByteRangeLocks locks() {
         return locks;
+    }
+
+    /** A granted lock's new stateid, or the lock that conflicts with the request. */
+    public record LockResult(StateId granted, ByteRangeLocks.Lock conflict) {
+    }
+
+    /**
+     * LOCK as one step under the state lock: find or make the lock state, take the range, bump the seqid.
+     * A FREE_STATEID racing with it sees either the state before (and frees it, so a new one is made here)
+     * or after (with a newer seqid: OLD_STATEID), never a state that is about to gain a lock.
+     */
+    public synchronized LockResult lock(ClientRecord client, OpenState open, LockOwner newOwner, LockState existing,
+                                        boolean write, long start, long end) throws NfsException {
+        LockState ls = existing != null ? existing : lockState(client, open, newOwner);
+        if (ls.closed) {
+            throw new NfsException(NfsStatus.BAD_STATEID, "lock stateid was freed");
+        }
+        Optional<ByteRangeLocks.Lock> conflict = locks.lock(ls.file, ls.owner, write, start, end);
+        if (conflict.isPresent()) {
+            return new LockResult(null, conflict.get());
+        }
+        return new LockResult(ls.bump(), null);
+    }
+
+    /** LOCKU under the state lock (see {@link #lock}). */
+    public synchronized StateId unlock(LockState ls, long start, long end) throws NfsException {
+        if (ls.closed) {
+            throw new NfsException(NfsStatus.BAD_STATEID, "lock stateid was freed");
+        }
+        locks.unlock(ls.file, ls.owner, start, end);
+        return ls.bump();
     }
 
     public StateId bumpLock(LockState l) {

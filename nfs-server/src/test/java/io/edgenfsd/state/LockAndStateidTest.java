@@ -160,6 +160,24 @@ class LockAndStateidTest extends ProtocolTestBase {
     }
 
     @Test
+    void lateFreeStateidOfAnEarlierIncarnationDoesNotFreeTheLockStateTheOwnerGotBack() {
+        // the Linux client frees its lock state after the last unlock and, for the next lock, asks again as a
+        // new lock owner; the server hands back the same lock state. The FREE_STATEID of the first
+        // incarnation can arrive after that: it names an old seqid and must not free the live state.
+        Stateid first = lock(root, mine, OWNER_A, Op.WRITE_LT, 0, 10);
+        Stateid unlocked = root.compound(c -> c.putfh(mine.fh()).locku(Op.WRITE_LT, first, 0, 10)).orThrow()
+                .body(Op.LOCKU, Stateid.class);
+        Stateid again = lock(root, mine, OWNER_A, Op.WRITE_LT, 0, 10);
+        assertThat(again.other()).isEqualTo(unlocked.other());
+        Stateid unlockedAgain = root.compound(c -> c.putfh(mine.fh()).locku(Op.WRITE_LT, again, 0, 10)).orThrow()
+                .body(Op.LOCKU, Stateid.class);
+        assertThat(root.compound(c -> c.freeStateid(unlocked)).status()).isEqualTo(NfsStatus.OLD_STATEID);
+        Stateid third = root.compound(c -> c.putfh(mine.fh()).lockExisting(Op.WRITE_LT, 0, 10, unlockedAgain))
+                .orThrow().body(Op.LOCK, Stateid.class);
+        assertThat(third.other()).isEqualTo(unlocked.other());
+    }
+
+    @Test
     void delegreturnAnswersBadStateidBecauseNoDelegationIsEverGranted() {
         assertThat(root.compound(c -> c.putfh(mine.fh()).delegreturn(mine.stateid())).status())
                 .isEqualTo(NfsStatus.BAD_STATEID);
