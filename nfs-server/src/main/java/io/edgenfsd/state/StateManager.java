@@ -521,10 +521,6 @@ public final class StateManager {
         return ls.bump();
     }
 
-    public StateId bumpLock(LockState l) {
-        return l.bump();
-    }
-
     // ----- leases -----
 
     public void startLeaseReaper(java.util.concurrent.ScheduledExecutorService timer) {
