@@ -12,6 +12,8 @@ import io.edgenfsd.xdr.XdrEncoder;
 
 /** CLOSE (RFC 8881 section 18.2). */
 public final class Close implements Operation {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Close.class);
+
     @Override
     public void execute(CompoundContext ctx, XdrDecoder in, XdrEncoder out) throws NfsException {
         in.readInt(); // seqid: unused in 4.1
@@ -22,7 +24,7 @@ public final class Close implements Operation {
             throw new NfsException(NfsStatus.BAD_STATEID, "CLOSE needs an open stateid");
         }
         StateId closed = ctx.server().state().close(open);
-        org.slf4j.LoggerFactory.getLogger(Close.class).debug("CLOSE {} {} -> {}", ctx.current(), id, closed);
+        LOG.debug("CLOSE {} {} -> {}", ctx.current(), id, closed);
         closed.encode(out);
         ctx.setCurrentStateId(closed);
     }

@@ -21,6 +21,8 @@ import io.edgenfsd.xdr.XdrEncoder;
  * answered at once (DENIED); the Linux client retries, as it does with knfsd without CB_NOTIFY_LOCK.
  */
 public final class Lock implements Operation {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Lock.class);
+
     @Override
     public void execute(CompoundContext ctx, XdrDecoder in, XdrEncoder out) throws NfsException {
         int type = in.readInt();
@@ -77,7 +79,7 @@ public final class Lock implements Operation {
             throw LockSupport.denied(r.conflict());
         }
         StateId result = r.granted();
-        org.slf4j.LoggerFactory.getLogger(Lock.class).debug("LOCK {} new={} {} [{}, +{}) -> {}", file, newOwner,
+        LOG.debug("LOCK {} new={} {} [{}, +{}) -> {}", file, newOwner,
                 write ? "W" : "R", offset, length, result);
         result.encode(out);
         ctx.setCurrentStateId(result);

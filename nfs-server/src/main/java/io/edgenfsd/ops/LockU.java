@@ -12,6 +12,8 @@ import io.edgenfsd.xdr.XdrEncoder;
 
 /** LOCKU (RFC 8881 section 18.12). */
 public final class LockU implements Operation {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LockU.class);
+
     @Override
     public void execute(CompoundContext ctx, XdrDecoder in, XdrEncoder out) throws NfsException {
         int type = in.readInt();
@@ -27,7 +29,7 @@ public final class LockU implements Operation {
             throw new NfsException(NfsStatus.BAD_STATEID, "LOCKU needs a lock stateid");
         }
         StateId result = ctx.server().state().unlock(ls, offset, end);
-        org.slf4j.LoggerFactory.getLogger(LockU.class).debug("LOCKU [{}, +{}) {} -> {}", offset, length, id, result);
+        LOG.debug("LOCKU [{}, +{}) {} -> {}", offset, length, id, result);
         result.encode(out);
         ctx.setCurrentStateId(result);
     }

@@ -15,9 +15,6 @@ public final class Lookup implements Operation {
         String name = OpSupport.component(in);
         Inode dir = ctx.current();
         ctx.enter(dir);
-        if (!dir.isPseudo() && !ctx.server().fs().lstat(dir.path()).isDirectory()) {
-            throw new NfsException(ctx.server().fs().lstat(dir.path()).isSymlink() ? NfsStatus.SYMLINK : NfsStatus.NOTDIR);
-        }
         Inode found = ctx.server().fs().lookup(dir, name, ctx.clientAddress());
         ctx.setCurrent(found);
     }

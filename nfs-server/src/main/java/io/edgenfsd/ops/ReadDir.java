@@ -81,7 +81,7 @@ public final class ReadDir implements Operation {
                                          XdrEncoder out) {
         try {
             ctx.enter(dir);
-            Inode child = fs.lookup(dir, name, ctx.clientAddress());
+            Inode child = fs.entry(dir, name, ctx.clientAddress());
             ctx.asServer();
             Stat st = fs.stat(child);
             Attributes.encode(out, requested, OpSupport.source(ctx, child, st), -1);

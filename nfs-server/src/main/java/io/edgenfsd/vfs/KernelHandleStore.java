@@ -23,16 +23,13 @@ import java.util.Map;
  * by other programs are followed.
  */
 public final class KernelHandleStore implements HandleStore {
-    private record Known(Path path, long dev, long ino) {
-    }
-
     private final FileHandleCodec codec;
     private final Map<Integer, Integer> mountFds = new HashMap<>();
     private final Map<Integer, Path> roots = new HashMap<>();
     /** Last path seen per handle: checked with one lstat before the slower open_by_handle_at. */
-    private final Map<String, Known> known = new LinkedHashMap<>(1024, 0.75f, true) {
+    private final Map<String, Path> known = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Known> e) {
+        protected boolean removeEldestEntry(Map.Entry<String, Path> e) {
             return size() > 65536;
         }
     };
@@ -77,7 +74,7 @@ public final class KernelHandleStore implements HandleStore {
             KernelHandle kh = LinuxCalls.nameToHandle(path, false);
             byte[] fh = codec.encode(export.id(), kh);
             synchronized (this) {
-                known.put(key(fh), new Known(path, stat.dev(), stat.ino()));
+                known.put(key(fh), path);
             }
             return fh;
         } catch (IOException e) {
@@ -108,7 +105,7 @@ public final class KernelHandleStore implements HandleStore {
     public Path resolve(Export export, byte[] handle) throws NfsException {
         FileHandleCodec.Decoded d = decode(handle);
         String k = key(handle);
-        Known hint;
+        Path hint;
         synchronized (this) {
             hint = known.get(k);
             Integer fd = detached.get(k);
@@ -120,8 +117,8 @@ public final class KernelHandleStore implements HandleStore {
             try {
                 // the kernel handle of what is at the path now: equal only for the very same object (it
                 // carries the inode generation, so a new file that reused the inode number does not match)
-                if (LinuxCalls.nameToHandle(hint.path, false).sameObjectAs(d.kernelHandle())) {
-                    return hint.path;
+                if (LinuxCalls.nameToHandle(hint, false).sameObjectAs(d.kernelHandle())) {
+                    return hint;
                 }
             } catch (IOException e) {
                 // moved or removed: ask the kernel
@@ -146,7 +143,7 @@ public final class KernelHandleStore implements HandleStore {
                 case INSIDE -> {
                     Path p = LinuxCalls.readlinkFd(fd);
                     synchronized (this) {
-                        known.put(k, new Known(p, st.dev(), st.ino()));
+                        known.put(k, p);
                     }
                     return p;
                 }

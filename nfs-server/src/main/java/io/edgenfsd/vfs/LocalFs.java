@@ -7,28 +7,22 @@ import io.edgenfsd.export.ExportTable;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The only code that touches the local filesystem: handles, the pseudo filesystem joining the exports,
@@ -160,11 +154,22 @@ public final class LocalFs {
             }
             return pseudo(child);
         }
-        Path p = dir.path().resolve(name);
         Stat dirStat = lstat(dir.path());
         if (!dirStat.isDirectory()) {
-            throw new NfsException(NfsStatus.NOTDIR, dir.toString());
+            throw new NfsException(dirStat.isSymlink() ? NfsStatus.SYMLINK : NfsStatus.NOTDIR, dir.toString());
         }
+        return entry(dir, name, client);
+    }
+
+    /**
+     * An entry of a directory the caller has already checked to be one (READDIR asks this once per entry,
+     * so the directory is not stat'ed again each time).
+     */
+    public Inode entry(Inode dir, String name, InetAddress client) throws NfsException {
+        if (dir.isPseudo()) {
+            return lookup(dir, name, client);
+        }
+        Path p = dir.path().resolve(name);
         Optional<Export> nested = exports.byPath(p.toString());
         if (nested.isPresent() && visible(nested.get(), client)) {
             return exportRoot(nested.get());
@@ -223,10 +228,6 @@ public final class LocalFs {
         }
     }
 
-    private static long nanos(FileTime t) {
-        return t.to(TimeUnit.NANOSECONDS);
-    }
-
     /** {files_avail, files_free, files_total, space_avail, space_free, space_total} of the object's filesystem. */
     public long[] usage(Inode i) {
         try {
@@ -273,10 +274,6 @@ public final class LocalFs {
     }
 
     // ----- namespace operations -----
-
-    public static Set<PosixFilePermission> perms(int mode) {
-        return PosixFilePermissions.fromString(PosixFilePermissions.toString(fromMode(mode)));
-    }
 
     private static Set<PosixFilePermission> fromMode(int mode) {
         Set<PosixFilePermission> s = EnumSet.noneOf(PosixFilePermission.class);
@@ -335,7 +332,7 @@ public final class LocalFs {
 
     public void mknod(Path p, int mode, long dev) throws NfsException {
         try {
-            Posix.mknod(p, mode, dev);
+            io.edgenfsd.vfs.linux.LinuxCalls.mknod(p, mode, dev);
         } catch (IOException e) {
             throw Errno.toNfs(e);
         }
@@ -430,7 +427,4 @@ public final class LocalFs {
         }
     }
 
-    public static ByteBuffer utf8(String s) {
-        return StandardCharsets.UTF_8.encode(s);
-    }
 }

@@ -39,7 +39,6 @@ public final class Posix {
 
     private static native int truncate64(String path, long length);
 
-    private static native int mknod(String path, int mode, long dev);
 
     private static native int chmod(String path, int mode);
 
@@ -75,10 +74,6 @@ public final class Posix {
 
     public static void truncate(Path file, long length) throws IOException {
         check(truncate64(file.toString(), length), file);
-    }
-
-    public static void mknod(Path path, int mode, long dev) throws IOException {
-        check(mknod(path.toString(), mode, dev), path);
     }
 
     /** chmod(2) by path: unlike java.nio it does not open the file, so it works on unreadable files. */
