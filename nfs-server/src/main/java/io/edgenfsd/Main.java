@@ -8,6 +8,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // Netty samples buffers for leak tracking by default, recording a stack trace per sampled buffer; the
+        // tests keep that on, the daemon does not pay for it (-Dio.netty.leakDetection.level=simple turns it on).
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            System.setProperty("io.netty.leakDetection.level", "disabled");
+        }
         System.exit(Cli.run(args));
     }
 }

@@ -46,6 +46,11 @@ public final class CompoundProcessor implements RpcProgram {
     }
 
     @Override
+    public boolean runsInline(RpcCall call, ByteBuf args) {
+        return call.procedure() == 0 || call.procedure() == 1 && QuickCompound.isQuick(args, ops);
+    }
+
+    @Override
     public int call(RpcConnection connection, RpcCall call, XdrDecoder in, RpcReply reply) {
         if (call.procedure() == 0) {
             return RpcConstants.SUCCESS;

@@ -128,7 +128,7 @@ public final class Open implements Operation {
             lock.lock();
             try {
                 before = fs.lstat(cur.path()).change();
-                Stat existing = tryStat(fs, p);
+                Stat existing = fs.lstatIfExists(p);
                 if (openType == CREATE) {
                     if (existing != null) {
                         if (createMode == GUARDED4) {
@@ -214,16 +214,6 @@ public final class Open implements Operation {
         ctx.setCurrentStateId(sid);
     }
 
-    private static Stat tryStat(LocalFs fs, Path p) throws NfsException {
-        try {
-            return fs.lstat(p);
-        } catch (NfsException e) {
-            if (e.status() == NfsStatus.NOENT) {
-                return null;
-            }
-            throw e;
-        }
-    }
 
     /** Lets the kernel decide, with the caller's identity applied, whether this access is allowed. */
     private static void checkPermission(Path p, int access) throws NfsException {

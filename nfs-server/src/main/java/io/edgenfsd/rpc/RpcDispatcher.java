@@ -122,6 +122,10 @@ public final class RpcDispatcher extends ChannelInboundHandlerAdapter {
                 | conn.inFlightBytes.addAndGet(size) >= MAX_IN_FLIGHT_BYTES) {
             ctx.channel().config().setAutoRead(false);
         }
+        if (program.runsInline(call, record)) {
+            execute(conn, program, call, in, record, size);
+            return;
+        }
         try {
             workers.execute(() -> execute(conn, program, call, in, record, size));
         } catch (RejectedExecutionException e) {

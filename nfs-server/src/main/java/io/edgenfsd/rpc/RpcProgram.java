@@ -1,6 +1,7 @@
 package io.edgenfsd.rpc;
 
 import io.edgenfsd.xdr.XdrDecoder;
+import io.netty.buffer.ByteBuf;
 
 /** One ONC RPC program served on our port. */
 public interface RpcProgram {
@@ -15,4 +16,12 @@ public interface RpcProgram {
      * returned value is the accept_stat (normally {@link RpcConstants#SUCCESS}).
      */
     int call(RpcConnection connection, RpcCall call, XdrDecoder args, RpcReply reply);
+
+    /**
+     * Whether a call is cheap and never blocks on the disk for long, so the transport may run it on its event
+     * loop instead of a worker thread (saves two thread wake-ups). {@code args} must not be consumed.
+     */
+    default boolean runsInline(RpcCall call, ByteBuf args) {
+        return false;
+    }
 }

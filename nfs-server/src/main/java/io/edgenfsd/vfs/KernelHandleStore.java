@@ -11,7 +11,6 @@ import io.edgenfsd.vfs.linux.LinuxCalls;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,20 +25,29 @@ public final class KernelHandleStore implements HandleStore {
     private final FileHandleCodec codec;
     private final Map<Integer, Integer> mountFds = new HashMap<>();
     private final Map<Integer, Path> roots = new HashMap<>();
-    /** Last path seen per handle: checked with one lstat before the slower open_by_handle_at. */
-    private final Map<String, Path> known = new LinkedHashMap<>(1024, 0.75f, true) {
+    /**
+     * Handles this server issued or already verified, with the last path seen for each: checked with one
+     * name_to_handle_at before the slower open_by_handle_at, and the MAC is not computed again for them
+     * (an exact byte match with a handle we authenticated is as good as the MAC). Bounded: a miss only
+     * costs the MAC and open_by_handle_at.
+     */
+    private final Map<HandleKey, Known> known = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Path> e) {
-            return size() > 65536;
+        protected boolean removeEldestEntry(Map.Entry<HandleKey, Known> e) {
+            return size() > 16384;
         }
     };
+
+    private record Known(FileHandleCodec.Decoded decoded, Path path) {
+    }
+
     /**
      * Objects the kernel could open by handle but not name (a non-directory whose dentry is not cached
      * after a restart): kept open and used through /proc/self/fd/N, which the kernel resolves itself.
      */
-    private final Map<String, Integer> detached = new LinkedHashMap<>(64, 0.75f, true) {
+    private final Map<HandleKey, Integer> detached = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Integer> e) {
+        protected boolean removeEldestEntry(Map.Entry<HandleKey, Integer> e) {
             if (size() > 1024) {
                 closeQuietly(e.getValue());
                 return true;
@@ -62,9 +70,9 @@ public final class KernelHandleStore implements HandleStore {
         if (isDetached(path)) {
             // a detached object's handle is the one it was resolved from; found by the path's fd
             synchronized (this) {
-                for (Map.Entry<String, Integer> e : detached.entrySet()) {
+                for (Map.Entry<HandleKey, Integer> e : detached.entrySet()) {
                     if (path.equals(LinuxCalls.fdPath(e.getValue()))) {
-                        return Base64.getDecoder().decode(e.getKey());
+                        return e.getKey().bytes();
                     }
                 }
             }
@@ -73,8 +81,9 @@ public final class KernelHandleStore implements HandleStore {
         try {
             KernelHandle kh = LinuxCalls.nameToHandle(path, false);
             byte[] fh = codec.encode(export.id(), kh);
+            FileHandleCodec.Decoded d = new FileHandleCodec.Decoded(export.id(), kh.type(), kh.bytes());
             synchronized (this) {
-                known.put(key(fh), path);
+                known.put(new HandleKey(fh), new Known(d, path));
             }
             return fh;
         } catch (IOException e) {
@@ -86,7 +95,11 @@ public final class KernelHandleStore implements HandleStore {
 
     @Override
     public int exportId(byte[] handle) throws NfsException {
-        return decode(handle).exportId();
+        Known k;
+        synchronized (this) {
+            k = known.get(new HandleKey(handle));
+        }
+        return k != null ? k.decoded().exportId() : decode(handle).exportId();
     }
 
     private FileHandleCodec.Decoded decode(byte[] handle) throws NfsException {
@@ -103,16 +116,20 @@ public final class KernelHandleStore implements HandleStore {
 
     @Override
     public Path resolve(Export export, byte[] handle) throws NfsException {
-        FileHandleCodec.Decoded d = decode(handle);
-        String k = key(handle);
-        Path hint;
+        HandleKey k = new HandleKey(handle);
+        Known seen;
         synchronized (this) {
-            hint = known.get(k);
+            seen = known.get(k);
             Integer fd = detached.get(k);
             if (fd != null) {
                 return LinuxCalls.fdPath(fd);
             }
         }
+        FileHandleCodec.Decoded d = seen != null ? seen.decoded() : decode(handle);
+        if (d.exportId() != export.id()) {
+            throw new NfsException(NfsStatus.STALE, "handle of export " + d.exportId() + ", not " + export.id());
+        }
+        Path hint = seen == null ? null : seen.path();
         if (hint != null) {
             try {
                 // the kernel handle of what is at the path now: equal only for the very same object (it
@@ -143,7 +160,7 @@ public final class KernelHandleStore implements HandleStore {
                 case INSIDE -> {
                     Path p = LinuxCalls.readlinkFd(fd);
                     synchronized (this) {
-                        known.put(k, p);
+                        known.put(k, new Known(d, p));
                     }
                     return p;
                 }
@@ -179,10 +196,6 @@ public final class KernelHandleStore implements HandleStore {
     @Override
     public boolean persistent() {
         return true;
-    }
-
-    private static String key(byte[] fh) {
-        return Base64.getEncoder().encodeToString(fh);
     }
 
     private static void closeQuietly(int fd) {

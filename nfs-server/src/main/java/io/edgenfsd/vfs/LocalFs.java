@@ -216,16 +216,32 @@ public final class LocalFs {
 
     public Stat lstat(Path p) throws NfsException {
         try {
-            io.edgenfsd.vfs.linux.Stat x = KernelHandleStore.isDetached(p) ? io.edgenfsd.vfs.linux.LinuxCalls.stat(p)
-                    : io.edgenfsd.vfs.linux.LinuxCalls.lstat(p);
-            long ctime = x.ctimeSec() * 1_000_000_000L + x.ctimeNsec();
-            FileKey key = new FileKey(x.dev(), x.ino());
-            return new Stat(x.dev(), x.ino(), x.mode(), x.nlink(), x.uid(), x.gid(), x.rdev(), x.size(),
-                    x.blocks() * 512, x.atimeSec() * 1_000_000_000L + x.atimeNsec(),
-                    x.mtimeSec() * 1_000_000_000L + x.mtimeNsec(), ctime, changes.change(key, ctime));
+            return toStat(KernelHandleStore.isDetached(p) ? io.edgenfsd.vfs.linux.LinuxCalls.stat(p)
+                    : io.edgenfsd.vfs.linux.LinuxCalls.lstat(p));
         } catch (IOException e) {
             throw Errno.toNfs(e);
         }
+    }
+
+    /** {@link #lstat}, or null when nothing is at the path (OPEN's create test: no exception for the usual case). */
+    public Stat lstatIfExists(Path p) throws NfsException {
+        if (KernelHandleStore.isDetached(p)) {
+            return lstat(p);
+        }
+        try {
+            io.edgenfsd.vfs.linux.Stat x = io.edgenfsd.vfs.linux.LinuxCalls.lstatIfExists(p);
+            return x == null ? null : toStat(x);
+        } catch (IOException e) {
+            throw Errno.toNfs(e);
+        }
+    }
+
+    private Stat toStat(io.edgenfsd.vfs.linux.Stat x) {
+        long ctime = x.ctimeSec() * 1_000_000_000L + x.ctimeNsec();
+        FileKey key = new FileKey(x.dev(), x.ino());
+        return new Stat(x.dev(), x.ino(), x.mode(), x.nlink(), x.uid(), x.gid(), x.rdev(), x.size(),
+                x.blocks() * 512, x.atimeSec() * 1_000_000_000L + x.atimeNsec(),
+                x.mtimeSec() * 1_000_000_000L + x.mtimeNsec(), ctime, changes.change(key, ctime));
     }
 
     /** {files_avail, files_free, files_total, space_avail, space_free, space_total} of the object's filesystem. */
