@@ -25,7 +25,11 @@ HARNESS=${EDGE_NFSD_HARNESS:-$REPO/it/kernel-client}
 CACHE=${EDGE_NFSD_IT_CACHE:-/var/cache/edge-nfsd-it}/kernel-client   # the harness's own subdirectory
 JAVA=${JAVA:-java}
 # The JVM options packaging/src/deb/etc/default/edge-nfsd ships (a JVM sized like a C server).
-EDGE_JAVA_OPTS=${EDGE_JAVA_OPTS:--Xms32m -Xmx192m -XX:MaxDirectMemorySize=96m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=64m -Xss512k -XX:+ExitOnOutOfMemoryError}
+# the .deb's /etc/default/edge-nfsd is the one source of the JVM options and MALLOC_ARENA_MAX
+if [[ -z ${EDGE_JAVA_OPTS:-} ]]; then
+  EDGE_JAVA_OPTS=$(. "$REPO/packaging/src/deb/etc/default" && echo "$EDGE_NFSD_JAVA_OPTS")
+fi
+EDGE_MALLOC_ARENA_MAX=$(. "$REPO/packaging/src/deb/etc/default" && echo "${MALLOC_ARENA_MAX:-}")
 JAR=$REPO/nfs-server/target/edge-nfsd.jar
 BJAR=$REPO/benchmarks/target/benchmarks.jar
 SEQ_MIB=1024 META_FILES=5000 SQLITE_TX=300 FIO_SECONDS=20 LINK_MIB=256
@@ -102,7 +106,7 @@ start_server() {  # kind dir port
   mkdir -p "$d/state"
   if [[ $kind == edge ]]; then
     # shellcheck disable=SC2086
-    "$JAVA" $EDGE_JAVA_OPTS -jar "$JAR" --bind 127.0.0.1 --port "$port" --state-dir "$d/state" \
+    MALLOC_ARENA_MAX=$EDGE_MALLOC_ARENA_MAX "$JAVA" $EDGE_JAVA_OPTS -jar "$JAR" --bind 127.0.0.1 --port "$port" --state-dir "$d/state" \
       --export "$dir *(rw,sync,no_root_squash,insecure)" >"$d/server.log" 2>&1 </dev/null &
   else
     cat >"$d/ganesha.conf" <<EOF
@@ -215,7 +219,7 @@ for kind in $SERVERS; do
 done
 
 python3 "$HERE/guest/report.py" "$RAW/results.tsv" "$RAW/info.tsv" "$DATE" \
-  "seq ${SEQ_MIB} MiB, ${META_FILES} files, ${SQLITE_TX} sqlite tx, fio ${FIO_SECONDS} s, load ${LOAD_SESSIONS}x${LOAD_SLOTS} slots ${LOAD_SECONDS} s, accel $ACCEL, edge JVM: $EDGE_JAVA_OPTS" \
+  "seq ${SEQ_MIB} MiB, ${META_FILES} files, ${SQLITE_TX} sqlite tx, fio ${FIO_SECONDS} s, load ${LOAD_SESSIONS}x${LOAD_SLOTS} slots ${LOAD_SECONDS} s, accel $ACCEL, edge JVM: $EDGE_JAVA_OPTS, MALLOC_ARENA_MAX=$EDGE_MALLOC_ARENA_MAX" \
   >"$OUT/$DATE.md"
 cp "$RAW/results.tsv" "$OUT/$DATE.tsv"
 log "results: $OUT/$DATE.md (raw: $RAW)"
