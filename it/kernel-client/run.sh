@@ -155,9 +155,14 @@ start_edge() {
     args+=(--export "$BASE/$name $clients($opts)")
   done
   mkdir -p "$LOGDIR/state"
-  printf '%q ' "$JAVA" -jar "$JAR" --bind 127.0.0.1 --port "$PORT" --state-dir "$LOGDIR/state" "${args[@]}" >"$LOGDIR/server.cmd"
-  "$JAVA" -jar "$JAR" --bind 127.0.0.1 --port "$PORT" --state-dir "$LOGDIR/state" "${args[@]}" \
-    >>"$LOGDIR/server.log" 2>&1 </dev/null &
+  # The server runs as the .deb ships it: its JVM options and MALLOC_ARENA_MAX (EDGE_JAVA_OPTS overrides).
+  local jopts arenas
+  read -r -a jopts <<<"${EDGE_JAVA_OPTS:-$(. "$REPO/packaging/src/deb/etc/default" && echo "$EDGE_NFSD_JAVA_OPTS")}"
+  arenas=$(. "$REPO/packaging/src/deb/etc/default" && echo "${MALLOC_ARENA_MAX:-}")
+  printf '%q ' MALLOC_ARENA_MAX="$arenas" "$JAVA" "${jopts[@]}" -jar "$JAR" --bind 127.0.0.1 --port "$PORT" \
+    --state-dir "$LOGDIR/state" "${args[@]}" >"$LOGDIR/server.cmd"
+  MALLOC_ARENA_MAX=$arenas "$JAVA" "${jopts[@]}" -jar "$JAR" --bind 127.0.0.1 --port "$PORT" \
+    --state-dir "$LOGDIR/state" "${args[@]}" >>"$LOGDIR/server.log" 2>&1 </dev/null &
   SERVER_PID=$!
 }
 
