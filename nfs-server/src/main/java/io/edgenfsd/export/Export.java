@@ -1,6 +1,7 @@
 package io.edgenfsd.export;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,6 +19,7 @@ public final class Export {
     private static final ClientSpec.Kind[] PRECEDENCE = ClientSpec.Kind.values();
 
     private final String path;
+    private volatile Path root;
     private final int id;
     private final List<ExportRule> rules;
     private final String fsid;
@@ -40,6 +42,16 @@ public final class Export {
     /** Normalized absolute path: no trailing slash except for "/". */
     public String path() {
         return path;
+    }
+
+    /** {@link #path()} as a Path (kept: per-request containment checks compare against it). */
+    public Path root() {
+        Path r = root;
+        if (r == null) {
+            r = Path.of(path); // lazily: parsing exports must not depend on the locale's file name charset
+            root = r;
+        }
+        return r;
     }
 
     /**

@@ -16,6 +16,18 @@ public interface HandleStore {
     /** The current path of the object, or NFS4ERR_STALE / NFS4ERR_BADHANDLE. */
     Path resolve(Export export, byte[] handle) throws NfsException;
 
+    /**
+     * Where a handle's object is, and its {@link FileKey} when the store knows it without asking the
+     * filesystem again (null otherwise: the caller stats the path).
+     */
+    record Located(Path path, FileKey key) {
+    }
+
+    /** {@link #resolve}, with the object's key when the store has it at hand (saves a stat per PUTFH). */
+    default Located locate(Export export, byte[] handle) throws NfsException {
+        return new Located(resolve(export, handle), null);
+    }
+
     /** Whether handles survive a restart (kernel handles) or not (in-memory table). */
     boolean persistent();
 

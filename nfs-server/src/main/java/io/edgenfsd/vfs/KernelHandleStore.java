@@ -10,6 +10,7 @@ import io.edgenfsd.vfs.linux.KernelHandle;
 import io.edgenfsd.vfs.linux.LinuxCalls;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,8 +39,17 @@ public final class KernelHandleStore implements HandleStore {
         }
     };
 
-    private record Known(FileHandleCodec.Decoded decoded, Path path) {
+    /** dev and ino are those of the object (an object keeps them for life); -1 when not known. */
+    private record Known(FileHandleCodec.Decoded decoded, Path path, long dev, long ino) {
     }
+
+    /** Wire handles already sealed, by export and kernel handle: the HMAC is computed once per object. */
+    private final Map<HandleKey, byte[]> sealed = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<HandleKey, byte[]> e) {
+            return size() > 16384;
+        }
+    };
 
     /**
      * Objects the kernel could open by handle but not name (a non-directory whose dentry is not cached
@@ -80,10 +90,23 @@ public final class KernelHandleStore implements HandleStore {
         }
         try {
             KernelHandle kh = LinuxCalls.nameToHandle(path, false);
-            byte[] fh = codec.encode(export.id(), kh);
+            HandleKey object = new HandleKey(ByteBuffer.allocate(8 + kh.bytes().length).putInt(export.id())
+                    .putInt(kh.type()).put(kh.bytes()).array());
+            byte[] fh;
+            synchronized (this) {
+                fh = sealed.get(object);
+            }
+            if (fh == null) {
+                fh = codec.encode(export.id(), kh);
+                synchronized (this) {
+                    sealed.put(object, fh);
+                }
+            }
+            fh = fh.clone();
             FileHandleCodec.Decoded d = new FileHandleCodec.Decoded(export.id(), kh.type(), kh.bytes());
             synchronized (this) {
-                known.put(new HandleKey(fh), new Known(d, path));
+                known.put(new HandleKey(fh), stat == null ? new Known(d, path, -1, -1)
+                        : new Known(d, path, stat.dev(), stat.ino()));
             }
             return fh;
         } catch (IOException e) {
@@ -116,13 +139,18 @@ public final class KernelHandleStore implements HandleStore {
 
     @Override
     public Path resolve(Export export, byte[] handle) throws NfsException {
+        return locate(export, handle).path();
+    }
+
+    @Override
+    public Located locate(Export export, byte[] handle) throws NfsException {
         HandleKey k = new HandleKey(handle);
         Known seen;
         synchronized (this) {
             seen = known.get(k);
             Integer fd = detached.get(k);
             if (fd != null) {
-                return LinuxCalls.fdPath(fd);
+                return new Located(LinuxCalls.fdPath(fd), null);
             }
         }
         FileHandleCodec.Decoded d = seen != null ? seen.decoded() : decode(handle);
@@ -135,7 +163,7 @@ public final class KernelHandleStore implements HandleStore {
                 // the kernel handle of what is at the path now: equal only for the very same object (it
                 // carries the inode generation, so a new file that reused the inode number does not match)
                 if (LinuxCalls.nameToHandle(hint, false).sameObjectAs(d.kernelHandle())) {
-                    return hint;
+                    return new Located(hint, seen.ino() < 0 ? null : FileKey.of(seen.dev(), seen.ino(), handle));
                 }
             } catch (IOException e) {
                 // moved or removed: ask the kernel
@@ -160,9 +188,9 @@ public final class KernelHandleStore implements HandleStore {
                 case INSIDE -> {
                     Path p = LinuxCalls.readlinkFd(fd);
                     synchronized (this) {
-                        known.put(k, new Known(d, p));
+                        known.put(k, new Known(d, p, st.dev(), st.ino()));
                     }
-                    return p;
+                    return new Located(p, FileKey.of(st.dev(), st.ino(), handle));
                 }
                 default -> {
                     if (st.nlink() == 0) {
@@ -177,7 +205,7 @@ public final class KernelHandleStore implements HandleStore {
                     synchronized (this) {
                         detached.put(k, fd);
                     }
-                    return LinuxCalls.fdPath(fd);
+                    return new Located(LinuxCalls.fdPath(fd), null);
                 }
             }
         } catch (IOException e) {
@@ -189,8 +217,10 @@ public final class KernelHandleStore implements HandleStore {
         }
     }
 
+    private static final Path PROC_FD = Path.of("/proc/self/fd");
+
     public static boolean isDetached(Path p) {
-        return p.startsWith("/proc/self/fd/");
+        return p.startsWith(PROC_FD);
     }
 
     @Override

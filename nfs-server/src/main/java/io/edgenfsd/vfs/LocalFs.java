@@ -120,9 +120,13 @@ public final class LocalFs {
         }
         int id = handles.exportId(fh);
         Export e = exports.byId(id).orElseThrow(() -> new NfsException(NfsStatus.STALE, "export " + id + " gone"));
-        Path p = handles.resolve(e, fh);
-        if (!p.startsWith(e.path()) && !KernelHandleStore.isDetached(p)) {
+        HandleStore.Located at = handles.locate(e, fh);
+        Path p = at.path();
+        if (!p.startsWith(e.root()) && !KernelHandleStore.isDetached(p)) {
             throw new NfsException(NfsStatus.STALE, "object no longer inside its export");
+        }
+        if (at.key() != null) {
+            return Inode.real(e, p, fh, at.key());
         }
         Stat st = lstat(p);
         return Inode.real(e, p, fh, FileKey.of(st.dev(), st.ino(), fh));

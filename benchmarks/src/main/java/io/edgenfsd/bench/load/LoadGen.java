@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Host-side NFSv4.1 load generator: several sessions, each with many slots in flight (one thread per
  * slot), against any NFSv4.1 server (edge-nfsd or NFS-Ganesha), so the server rather than the client is
- * the bottleneck. Phases: 1 MiB WRITE (UNSTABLE, then COMMIT), 1 MiB READ at random offsets, and a
- * metadata mix (OPEN-create, CLOSE, LOOKUP+GETATTR, REMOVE). When given the server's pid it also reports
+ * the bottleneck. Phases: 1 MiB WRITE (UNSTABLE, then COMMIT), 1 MiB and 4 KiB READs at random offsets,
+ * and a metadata mix (OPEN-create, CLOSE, LOOKUP+GETATTR, REMOVE). When given the server's pid it also reports
  * the server's CPU seconds (utime+stime from /proc/PID/stat) spent in each phase and its VmHWM.
  * Built on the project's test client ({@code io.edgenfsd.client}, nfs-server's test-jar); see
  * {@link LoadSession} for the one way its sessions differ.
@@ -133,6 +133,14 @@ public final class LoadGen {
             long b = ThreadLocalRandom.current().nextLong(blocks);
             NfsSession.OpenFile f = files.get(s);
             return (long) sessions.get(s).compound(c -> c.putfh(f.fh()).read(f.stateid(), b * IO, IO))
+                    .body(Op.READ, Res.Read.class).data().length;
+        }, null);
+        // 4 KiB random reads: per-request cost, as fio's randread through the kernel client, without its limits
+        long pages = fileBytes / 4096;
+        phase("read_4KiB", seconds, (s, t, i) -> {
+            long pg = ThreadLocalRandom.current().nextLong(pages);
+            NfsSession.OpenFile f = files.get(s);
+            return (long) sessions.get(s).compound(c -> c.putfh(f.fh()).read(f.stateid(), pg * 4096, 4096))
                     .body(Op.READ, Res.Read.class).data().length;
         }, null);
         phase("metadata_mix", seconds, (s, t, i) -> {
