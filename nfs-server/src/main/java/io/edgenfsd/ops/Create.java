@@ -84,7 +84,7 @@ public final class Create implements Operation {
         }
         if (opts.sync()) {
             ctx.asServer();
-            fs.sync(dir.path(), true);
+            fs.syncDirectory(dir.path());
         }
         OpSupport.changeInfo(out, before, after);
         out.writeBitmap(set);

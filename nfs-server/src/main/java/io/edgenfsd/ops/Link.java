@@ -52,7 +52,7 @@ public final class Link implements Operation {
         }
         if (opts.sync()) {
             ctx.asServer();
-            fs.sync(dir.path(), true);
+            fs.syncDirectory(dir.path());
         }
         OpSupport.changeInfo(out, before, after);
     }

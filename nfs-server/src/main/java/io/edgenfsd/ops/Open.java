@@ -167,7 +167,7 @@ public final class Open implements Operation {
             }
             if (created && opts.sync()) {
                 ctx.asServer();
-                fs.sync(cur.path(), true);
+                fs.syncDirectory(cur.path());
                 ctx.enter(cur);
             }
         } else {

@@ -50,7 +50,7 @@ public final class Remove implements Operation {
         }
         if (opts.sync()) {
             ctx.asServer();
-            fs.sync(dir.path(), true);
+            fs.syncDirectory(dir.path());
         }
         OpSupport.changeInfo(out, before, after);
     }

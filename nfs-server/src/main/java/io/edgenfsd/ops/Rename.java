@@ -79,9 +79,9 @@ public final class Rename implements Operation {
         }
         if (opts.sync()) {
             ctx.asServer();
-            fs.sync(from.path(), true);
+            fs.syncDirectory(from.path());
             if (!from.path().equals(to.path())) {
-                fs.sync(to.path(), true);
+                fs.syncDirectory(to.path());
             }
         }
         OpSupport.changeInfo(out, srcBefore, srcAfter);

@@ -114,6 +114,11 @@ public final class SetAttr implements Operation {
             int[] partial = done.clone();
             throw new NfsException(e.status(), e.getMessage(), o -> o.writeBitmap(partial));
         }
+        if (done[0] == 0 && done[1] == 0) {
+            // nothing changed (an empty SETATTR, or a create whose attributes were all applied by the create
+            // itself): no change to record and nothing to make durable; the create syncs its directory
+            return done;
+        }
         fs.modified(p);
         if (opts.sync()) {
             ctx.asServer();
