@@ -37,8 +37,8 @@ public final class StateManager {
 
     private final Map<Long, ClientRecord> clients = new ConcurrentHashMap<>();
     private final Map<String, ClientRecord> clientsByOwner = new ConcurrentHashMap<>();
-    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-    private final Map<String, State> states = new ConcurrentHashMap<>();
+    private final Map<OpaqueKey, Session> sessions = new ConcurrentHashMap<>();
+    private final Map<OpaqueKey, State> states = new ConcurrentHashMap<>();
     private final ByteRangeLocks locks = new ByteRangeLocks();
     private volatile Consumer<OpenState> onOpenReleased = s -> { };
 
@@ -264,13 +264,13 @@ public final class StateManager {
         random.nextBytes(rnd);
         System.arraycopy(rnd, 0, id, 12, 4);
         Session s = new Session(id, client, fore, back, cbProgram, cbSec);
-        sessions.put(key(id), s);
+        sessions.put(new OpaqueKey(id), s);
         client.sessions.add(s);
         return s;
     }
 
     public Session session(byte[] id) throws NfsException {
-        Session s = sessions.get(key(id));
+        Session s = sessions.get(new OpaqueKey(id));
         if (s == null || s.destroyed() || s.client().expired) {
             throw new NfsException(NfsStatus.BADSESSION, "unknown session");
         }
@@ -279,7 +279,7 @@ public final class StateManager {
 
     public void destroySession(Session s) {
         s.destroy();
-        sessions.remove(key(s.id()));
+        sessions.remove(new OpaqueKey(s.id()));
         s.client().sessions.remove(s);
     }
 
@@ -376,7 +376,7 @@ public final class StateManager {
         o.deny = deny;
         o.accessHistory = access;
         o.denyHistory = deny;
-        states.put(key(o.other), o);
+        states.put(new OpaqueKey(o.other), o);
         client.openOwners.add(owner);
         return o;
     }
@@ -405,12 +405,12 @@ public final class StateManager {
 
     private void release(OpenState o) {
         o.closed = true;
-        states.remove(key(o.other));
+        states.remove(new OpaqueKey(o.other));
         for (State st : new ArrayList<>(states.values())) {
             if (st instanceof LockState l && l.open == o) {
                 locks.releaseAll(l.file, l.owner);
                 l.closed = true;
-                states.remove(key(l.other));
+                states.remove(new OpaqueKey(l.other));
             }
         }
         onOpenReleased.accept(o);
@@ -424,7 +424,7 @@ public final class StateManager {
         if (ByteBuffer.wrap(other).getInt() != bootEpoch) {
             throw new NfsException(NfsStatus.STALE_STATEID, "stateid from before a restart");
         }
-        State st = states.get(key(other));
+        State st = states.get(new OpaqueKey(other));
         if (st == null || st.closed || st.client != client) {
             throw new NfsException(NfsStatus.BAD_STATEID, "unknown stateid " + id);
         }
@@ -468,7 +468,7 @@ public final class StateManager {
             throw new NfsException(NfsStatus.LOCKS_HELD, "lock stateid still holds locks");
         }
         l.closed = true;
-        states.remove(key(l.other));
+        states.remove(new OpaqueKey(l.other));
     }
 
     // ----- byte-range locks (section 18.10-18.12) -----
@@ -481,7 +481,7 @@ public final class StateManager {
         }
         LockState l = new LockState(newOther(), client, open.file, owner, open);
         l.seqid = 0;
-        states.put(key(l.other), l);
+        states.put(new OpaqueKey(l.other), l);
         client.lockOwners.add(owner);
         return l;
     }
@@ -567,7 +567,7 @@ public final class StateManager {
                 } else if (st instanceof LockState l) {
                     locks.releaseAll(l.file, l.owner);
                     l.closed = true;
-                    states.remove(key(l.other));
+                    states.remove(new OpaqueKey(l.other));
                 }
             }
         }
