@@ -8,6 +8,7 @@ import io.edgenfsd.vfs.linux.BadHandleException;
 import io.edgenfsd.vfs.linux.FileHandleCodec;
 import io.edgenfsd.vfs.linux.KernelHandle;
 import io.edgenfsd.vfs.linux.LinuxCalls;
+import io.edgenfsd.xdr.OpaqueKey;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -32,9 +33,9 @@ public final class KernelHandleStore implements HandleStore {
      * (an exact byte match with a handle we authenticated is as good as the MAC). Bounded: a miss only
      * costs the MAC and open_by_handle_at.
      */
-    private final Map<HandleKey, Known> known = new LinkedHashMap<>(1024, 0.75f, true) {
+    private final Map<OpaqueKey, Known> known = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<HandleKey, Known> e) {
+        protected boolean removeEldestEntry(Map.Entry<OpaqueKey, Known> e) {
             return size() > 16384;
         }
     };
@@ -44,9 +45,9 @@ public final class KernelHandleStore implements HandleStore {
     }
 
     /** Wire handles already sealed, by export and kernel handle: the HMAC is computed once per object. */
-    private final Map<HandleKey, byte[]> sealed = new LinkedHashMap<>(1024, 0.75f, true) {
+    private final Map<OpaqueKey, byte[]> sealed = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<HandleKey, byte[]> e) {
+        protected boolean removeEldestEntry(Map.Entry<OpaqueKey, byte[]> e) {
             return size() > 16384;
         }
     };
@@ -55,9 +56,9 @@ public final class KernelHandleStore implements HandleStore {
      * Objects the kernel could open by handle but not name (a non-directory whose dentry is not cached
      * after a restart): kept open and used through /proc/self/fd/N, which the kernel resolves itself.
      */
-    private final Map<HandleKey, Integer> detached = new LinkedHashMap<>(64, 0.75f, true) {
+    private final Map<OpaqueKey, Integer> detached = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<HandleKey, Integer> e) {
+        protected boolean removeEldestEntry(Map.Entry<OpaqueKey, Integer> e) {
             if (size() > 1024) {
                 closeQuietly(e.getValue());
                 return true;
@@ -80,7 +81,7 @@ public final class KernelHandleStore implements HandleStore {
         if (isDetached(path)) {
             // a detached object's handle is the one it was resolved from; found by the path's fd
             synchronized (this) {
-                for (Map.Entry<HandleKey, Integer> e : detached.entrySet()) {
+                for (Map.Entry<OpaqueKey, Integer> e : detached.entrySet()) {
                     if (path.equals(LinuxCalls.fdPath(e.getValue()))) {
                         return e.getKey().bytes();
                     }
@@ -90,7 +91,7 @@ public final class KernelHandleStore implements HandleStore {
         }
         try {
             KernelHandle kh = LinuxCalls.nameToHandle(path, false);
-            HandleKey object = new HandleKey(ByteBuffer.allocate(8 + kh.bytes().length).putInt(export.id())
+            OpaqueKey object = new OpaqueKey(ByteBuffer.allocate(8 + kh.bytes().length).putInt(export.id())
                     .putInt(kh.type()).put(kh.bytes()).array());
             byte[] fh;
             synchronized (this) {
@@ -105,7 +106,7 @@ public final class KernelHandleStore implements HandleStore {
             fh = fh.clone();
             FileHandleCodec.Decoded d = new FileHandleCodec.Decoded(export.id(), kh.type(), kh.bytes());
             synchronized (this) {
-                known.put(new HandleKey(fh), stat == null ? new Known(d, path, -1, -1)
+                known.put(new OpaqueKey(fh), stat == null ? new Known(d, path, -1, -1)
                         : new Known(d, path, stat.dev(), stat.ino()));
             }
             return fh;
@@ -120,7 +121,7 @@ public final class KernelHandleStore implements HandleStore {
     public int exportId(byte[] handle) throws NfsException {
         Known k;
         synchronized (this) {
-            k = known.get(new HandleKey(handle));
+            k = known.get(new OpaqueKey(handle));
         }
         return k != null ? k.decoded().exportId() : decode(handle).exportId();
     }
@@ -144,7 +145,7 @@ public final class KernelHandleStore implements HandleStore {
 
     @Override
     public Located locate(Export export, byte[] handle) throws NfsException {
-        HandleKey k = new HandleKey(handle);
+        OpaqueKey k = new OpaqueKey(handle);
         Known seen;
         synchronized (this) {
             seen = known.get(k);
