@@ -25,6 +25,7 @@ public final class CompoundContext {
     private Session session;
     private Inode current;
     private Inode saved;
+    private Inode lookedUp;
     private StateId currentStateId;
     private StateId savedStateId;
     private Export appliedExport;
@@ -122,6 +123,26 @@ public final class CompoundContext {
     public void setCurrent(Inode i) {
         current = i;
         currentStateId = null;
+    }
+
+    /** Set by LOOKUP: the current object was just looked up and its attributes read (see {@link #lookedUp}). */
+    public void setLookedUp(Inode i) {
+        lookedUp = i;
+    }
+
+    /**
+     * The object LOOKUP found, if it is still the current one and only GETFH/GETATTR ran since: its
+     * attributes from the lookup are then as current as a new stat would be (microseconds apart, nothing
+     * done in between by this COMPOUND). Cleared by the processor after any other operation.
+     */
+    public Inode lookedUp() {
+        return lookedUp == current ? lookedUp : null;
+    }
+
+    void operationDone(int opcode) {
+        if (opcode != OperationTable.LOOKUP && opcode != OperationTable.GETFH && opcode != OperationTable.GETATTR) {
+            lookedUp = null;
+        }
     }
 
     public void clearCurrent() {

@@ -102,6 +102,7 @@ public final class CompoundProcessor implements RpcProgram {
                                 "operation " + opcode);
                     }
                     op.execute(ctx, in, out);
+                    ctx.operationDone(opcode);
                     if (ctx.replay != null) {
                         out.truncate(start);
                         out.buffer().writeBytes(ctx.replay);

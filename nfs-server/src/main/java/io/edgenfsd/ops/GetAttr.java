@@ -17,7 +17,8 @@ public final class GetAttr implements Operation {
         Inode i = ctx.current();
         ctx.enter(i);
         ctx.asServer();
-        Stat st = ctx.server().fs().stat(i);
+        Inode found = ctx.lookedUp();
+        Stat st = found != null && found.resolvedStat() != null ? found.resolvedStat() : ctx.server().fs().stat(i);
         Attributes.encode(out, requested, OpSupport.source(ctx, i, st), -1);
     }
 }

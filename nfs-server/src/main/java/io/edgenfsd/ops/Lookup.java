@@ -17,5 +17,6 @@ public final class Lookup implements Operation {
         ctx.enter(dir);
         Inode found = ctx.server().fs().lookup(dir, name, ctx.clientAddress());
         ctx.setCurrent(found);
+        ctx.setLookedUp(found);
     }
 }

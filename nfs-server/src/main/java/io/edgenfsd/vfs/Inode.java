@@ -14,21 +14,35 @@ public final class Inode {
     private final String pseudoPath;
     private final byte[] handle;
     private final FileKey key;
+    private final Stat resolvedStat;
 
-    private Inode(Export export, Path path, String pseudoPath, byte[] handle, FileKey key) {
+    private Inode(Export export, Path path, String pseudoPath, byte[] handle, FileKey key, Stat resolvedStat) {
         this.export = export;
         this.path = path;
         this.pseudoPath = pseudoPath;
         this.handle = handle;
         this.key = key;
+        this.resolvedStat = resolvedStat;
     }
 
     static Inode real(Export export, Path path, byte[] handle, FileKey key) {
-        return new Inode(export, path, null, handle, key);
+        return new Inode(export, path, null, handle, key, null);
+    }
+
+    static Inode real(Export export, Path path, byte[] handle, FileKey key, Stat resolvedStat) {
+        return new Inode(export, path, null, handle, key, resolvedStat);
     }
 
     static Inode pseudo(String pseudoPath, byte[] handle, FileKey key) {
-        return new Inode(null, null, pseudoPath, handle, key);
+        return new Inode(null, null, pseudoPath, handle, key, null);
+    }
+
+    /**
+     * The attributes read when this object was looked up (null if none were): a GETATTR that follows the
+     * LOOKUP in the same COMPOUND with nothing changed in between may answer from them.
+     */
+    public Stat resolvedStat() {
+        return resolvedStat;
     }
 
     public boolean isPseudo() {

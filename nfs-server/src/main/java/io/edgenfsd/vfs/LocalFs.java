@@ -102,7 +102,7 @@ public final class LocalFs {
     public Inode realInode(Export e, Path p) throws NfsException {
         Stat st = lstat(p);
         byte[] fh = handles.handleFor(e, p, st);
-        return Inode.real(e, p, fh, FileKey.of(st.dev(), st.ino(), fh));
+        return Inode.real(e, p, fh, FileKey.of(st.dev(), st.ino(), fh), st);
     }
 
     public boolean visible(Export e, InetAddress client) {

@@ -181,4 +181,27 @@ class AttributesAndAccessTest extends ProtocolTestBase {
         assertThat(Files.getAttribute(dir.resolve("mine"), "unix:uid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(1000);
         assertThat(Files.getAttribute(dir.resolve("mine"), "unix:gid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(1000);
     }
+
+    @Test
+    void getattrRightAfterLookupReportsWhatAStandaloneGetattrReports() throws Exception {
+        byte[] fh = file("la", "rw-r-----");
+        CompoundReply r = root.compound(c -> c.putfh(dirFh).lookup("la").getfh()
+                .getattr(Fattr.SIZE, Fattr.MODE, Fattr.CHANGE, Fattr.FILEID));
+        assertThat(r.status()).isEqualTo(NfsStatus.OK);
+        Fattr viaLookup = r.body(Op.GETATTR, Fattr.class);
+        Fattr alone = root.getattr(fh, Fattr.SIZE, Fattr.MODE, Fattr.CHANGE, Fattr.FILEID);
+        assertThat(viaLookup.size()).isEqualTo(alone.size()).isEqualTo(7);
+        assertThat(viaLookup.mode()).isEqualTo(alone.mode()).isEqualTo(0640);
+        assertThat(viaLookup.change()).isEqualTo(alone.change());
+        assertThat(viaLookup.fileid()).isEqualTo(alone.fileid());
+    }
+
+    @Test
+    void getattrAfterLookupThenSetattrInOneCompoundSeesTheChange() throws Exception {
+        file("ls", "rw-rw-rw-");
+        CompoundReply r = root.compound(c -> c.putfh(dirFh).lookup("ls")
+                .setattr(Stateid.ANONYMOUS, new Attrs().withSize(3)).getattr(Fattr.SIZE));
+        assertThat(r.status()).isEqualTo(NfsStatus.OK);
+        assertThat(r.body(Op.GETATTR, Fattr.class).size()).isEqualTo(3);
+    }
 }
