@@ -38,16 +38,19 @@ public final class Read implements Operation {
         if (file.isPseudo()) {
             throw new NfsException(NfsStatus.ISDIR);
         }
-        Stat st = ctx.server().fs().lstat(file.path());
-        if (!st.isRegular()) {
-            throw new NfsException(st.isDirectory() ? NfsStatus.ISDIR
-                    : st.isSymlink() ? NfsStatus.SYMLINK : NfsStatus.INVAL);
+        OpenState open = IoState.check(ctx, id, file, false);
+        if (open == null) {
+            // no open of this very object (an open's key names it): check what it is
+            Stat st = ctx.server().fs().lstat(file.path());
+            if (!st.isRegular()) {
+                throw new NfsException(st.isDirectory() ? NfsStatus.ISDIR
+                        : st.isSymlink() ? NfsStatus.SYMLINK : NfsStatus.INVAL);
+            }
         }
         if (offset < 0) {
             out.writeBool(true).writeInt(0);
             return;
         }
-        OpenState open = IoState.check(ctx, id, file, false);
         if (open == null) {
             readAsCaller(ctx, file, offset, count, out);
             return;
