@@ -84,6 +84,8 @@ ROWS = [
      lambda g, l: g is not None and g >= 1.3),
     ("load_read_4KiB_ops_per_s", "load gen: 4 KiB random READ (ops/s)", None, "≥ 1.3 × Ganesha",
      lambda g, l: g is not None and g >= 1.3),
+    ("load_lookup_ops_per_s", "load gen: LOOKUP+GETATTR (compounds/s)", None, "≥ 1.3 × Ganesha",
+     lambda g, l: g is not None and g >= 1.3),
     ("load_metadata_mix_ops_per_s", "load gen: metadata mix (compounds/s)", None, "≥ 1.3 × Ganesha",
      lambda g, l: g is not None and g >= 1.3),
     ("load_cpu_per_gib", "load gen: server CPU s per GiB (WRITE+READ)", None, "≤ 0.7 × Ganesha",

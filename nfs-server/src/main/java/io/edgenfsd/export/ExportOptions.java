@@ -1,5 +1,7 @@
 package io.edgenfsd.export;
 
+import java.util.Arrays;
+
 /**
  * The options of one export rule (one client of one path), with knfsd's meaning.
  *
@@ -33,7 +35,7 @@ public record ExportOptions(boolean readOnly, boolean sync, boolean rootSquash, 
      * An id of -1 (4294967295, "no id") is mapped like root. {@code gids} may be null (no groups).
      */
     public SquashedCredentials squash(int uid, int gid, int[] gids) {
-        int[] groups = gids == null ? new int[0] : gids.clone();
+        int[] groups = gids == null ? new int[0] : Arrays.copyOf(gids, gids.length);
         if (allSquash) {
             return new SquashedCredentials(anonUid, anonGid, new int[0]);
         }

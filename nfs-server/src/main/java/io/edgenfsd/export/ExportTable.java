@@ -107,11 +107,30 @@ public final class ExportTable {
         if (path == null) {
             return Optional.empty();
         }
+        Export exact = byPath.get(path);
+        if (exact != null || isPlainAbsolute(path)) {
+            // the per-LOOKUP case: an absolute path with nothing to normalise
+            return Optional.ofNullable(exact);
+        }
         try {
             return Optional.ofNullable(byPath.get(ExportsParser.normalizePath(path, "", 0)));
         } catch (ExportsException e) {
             return Optional.empty();
         }
+    }
+
+    /** Starts with '/', has no empty, "." or ".." component and no trailing '/' (except "/" itself). */
+    private static boolean isPlainAbsolute(String p) {
+        if (p.isEmpty() || p.charAt(0) != '/') {
+            return false;
+        }
+        if (p.length() == 1) {
+            return true;
+        }
+        if (p.endsWith("/") || p.endsWith("/.") || p.endsWith("/..")) {
+            return false;
+        }
+        return !p.contains("//") && !p.contains("/./") && !p.contains("/../");
     }
 
     /** The exports that admit {@code client}, in table order. */

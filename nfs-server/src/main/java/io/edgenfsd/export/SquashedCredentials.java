@@ -5,12 +5,12 @@ import java.util.Arrays;
 /** AUTH_SYS credentials after an export's squash rules were applied. */
 public record SquashedCredentials(int uid, int gid, int[] gids) {
     public SquashedCredentials {
-        gids = gids == null ? new int[0] : gids.clone();
+        gids = gids == null ? new int[0] : Arrays.copyOf(gids, gids.length);
     }
 
     @Override
     public int[] gids() {
-        return gids.clone();
+        return Arrays.copyOf(gids, gids.length);
     }
 
     @Override

@@ -33,7 +33,7 @@ final class KernelIdentity implements ThreadIdentity {
         }
         applied.set(null); // if the switch fails, ThreadCredentials has reset the thread
         ThreadCredentials.become(uid, gid, groups);
-        applied.set(new Applied(uid, gid, groups.clone()));
+        applied.set(new Applied(uid, gid, Arrays.copyOf(groups, groups.length)));
     }
 
     @Override

@@ -35,7 +35,7 @@ public final class Session {
     }
 
     public byte[] id() {
-        return id.clone();
+        return Arrays.copyOf(id, id.length);
     }
 
     public ClientRecord client() {

@@ -66,7 +66,7 @@ public final class StateManager {
 
     /** Changes on every server start: the write verifier (section 18.32.3) and the server owner's minor id. */
     public byte[] bootVerifier() {
-        return bootVerifier.clone();
+        return Arrays.copyOf(bootVerifier, bootVerifier.length);
     }
 
     public void onOpenReleased(Consumer<OpenState> c) {
@@ -107,7 +107,7 @@ public final class StateManager {
             expire(existing);
         }
         long id = ((long) bootEpoch << 32) | (counter.incrementAndGet() & 0xFFFFFFFFL);
-        ClientRecord rec = new ClientRecord(id, ownerId.clone(), verifier.clone());
+        ClientRecord rec = new ClientRecord(id, Arrays.copyOf(ownerId, ownerId.length), Arrays.copyOf(verifier, verifier.length));
         clients.put(id, rec);
         clientsByOwner.put(k, rec);
         return new ExchangeResult(rec, false);

@@ -3,6 +3,7 @@ package io.edgenfsd.vfs;
 import io.edgenfsd.export.Export;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * An object a file handle names: either a node of the pseudo filesystem that joins the exports together
@@ -64,7 +65,7 @@ public final class Inode {
     }
 
     public byte[] handle() {
-        return handle.clone();
+        return Arrays.copyOf(handle, handle.length);
     }
 
     public FileKey key() {

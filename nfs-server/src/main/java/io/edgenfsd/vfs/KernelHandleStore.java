@@ -13,6 +13,7 @@ import io.edgenfsd.xdr.OpaqueKey;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -103,7 +104,7 @@ public final class KernelHandleStore implements HandleStore {
                     sealed.put(object, fh);
                 }
             }
-            fh = fh.clone();
+            fh = Arrays.copyOf(fh, fh.length);
             FileHandleCodec.Decoded d = new FileHandleCodec.Decoded(export.id(), kh.type(), kh.bytes());
             synchronized (this) {
                 known.put(new OpaqueKey(fh), stat == null ? new Known(d, path, -1, -1)

@@ -11,12 +11,12 @@ public final class OpaqueKey {
     private final int hash;
 
     public OpaqueKey(byte[] bytes) {
-        this.bytes = bytes.clone();
+        this.bytes = Arrays.copyOf(bytes, bytes.length);
         this.hash = Arrays.hashCode(this.bytes);
     }
 
     public byte[] bytes() {
-        return bytes.clone();
+        return Arrays.copyOf(bytes, bytes.length);
     }
 
     @Override

@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * java -cp benchmarks.jar io.edgenfsd.bench.load.LoadGen --port P --export /path [--sessions 4] [--slots 8]
  *      [--file-mib 256] [--seconds 10] [--pid PID] [--host 127.0.0.1]
+ *      [--phases write_1MiB,read_1MiB,read_4KiB,lookup,metadata_mix]
  * </pre>
  * Output: one tab-separated line per phase:
  * {@code phase  seconds  bytes  ops  MiB/s  ops/s  server_cpu_s  server_vmhwm_kib}.
@@ -44,6 +45,7 @@ public final class LoadGen {
         int fileMib = 256;
         int seconds = 10;
         long pid = -1;
+        java.util.Set<String> phases = new java.util.HashSet<>(PHASES);
         for (int i = 0; i < args.length; i += 2) {
             String v = args[i + 1];
             switch (args[i]) {
@@ -55,13 +57,19 @@ public final class LoadGen {
                 case "--file-mib" -> fileMib = Integer.parseInt(v);
                 case "--seconds" -> seconds = Integer.parseInt(v);
                 case "--pid" -> pid = Long.parseLong(v);
+                case "--phases" -> {
+                    phases = new java.util.HashSet<>(List.of(v.split(",")));
+                    if (!PHASES.containsAll(phases)) {
+                        throw new IllegalArgumentException("--phases: unknown phase in " + v + "; known: " + PHASES);
+                    }
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         if (export == null) {
             throw new IllegalArgumentException("--export PATH is required");
         }
-        new LoadGen(host, port, export, sessions, slots, fileMib, seconds, pid).run();
+        new LoadGen(host, port, export, sessions, slots, fileMib, seconds, pid, phases).run();
     }
 
     private final String host;
@@ -72,8 +80,11 @@ public final class LoadGen {
     private final long fileBytes;
     private final int seconds;
     private final long pid;
+    private final java.util.Set<String> selected;
+    static final List<String> PHASES = List.of("write_1MiB", "read_1MiB", "read_4KiB", "lookup", "metadata_mix");
 
-    LoadGen(String host, int port, String export, int sessions, int slots, int fileMib, int seconds, long pid) {
+    LoadGen(String host, int port, String export, int sessions, int slots, int fileMib, int seconds, long pid,
+            java.util.Set<String> selected) {
         this.host = host;
         this.port = port;
         this.export = export;
@@ -82,6 +93,7 @@ public final class LoadGen {
         this.fileBytes = (long) fileMib << 20;
         this.seconds = seconds;
         this.pid = pid;
+        this.selected = selected;
     }
 
     interface Worker {
@@ -143,6 +155,14 @@ public final class LoadGen {
             return (long) sessions.get(s).compound(c -> c.putfh(f.fh()).read(f.stateid(), pg * 4096, 4096))
                     .body(Op.READ, Res.Read.class).data().length;
         }, null);
+        // LOOKUP+GETATTR of names that exist (what stat(2) of an uncached path sends), hot in the server's caches
+        phase("lookup", seconds, (s, t, i) -> {
+            String name = "loadgen-" + run + "-" + s;
+            for (int k = 0; k < 2; k++) {
+                sessions.get(s).compound(c -> c.putfh(dirFh).lookup(name).getfh().getattr(GETATTR_BITS));
+            }
+            return -2; // two compounds (-1 means "done"), no data
+        }, null);
         phase("metadata_mix", seconds, (s, t, i) -> {
             LoadSession ses = sessions.get(s);
             String name = "m-" + run + "-" + s + "-" + t + "-" + i;
@@ -166,6 +186,9 @@ public final class LoadGen {
     }
 
     private void phase(String name, long limitSeconds, Worker w, Finish finish) throws Exception {
+        if (!selected.contains(name)) {
+            return;
+        }
         AtomicLong bytes = new AtomicLong();
         AtomicLong ops = new AtomicLong();
         long cpu0 = serverCpuTicks();

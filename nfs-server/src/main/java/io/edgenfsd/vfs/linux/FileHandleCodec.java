@@ -63,7 +63,7 @@ public final class FileHandleCodec {
         if (keyBytes.length != KEY_SIZE) {
             throw new IllegalArgumentException("handle key must be " + KEY_SIZE + " bytes");
         }
-        this.key = new SecretKeySpec(keyBytes.clone(), "HmacSHA256");
+        this.key = new SecretKeySpec(Arrays.copyOf(keyBytes, keyBytes.length), "HmacSHA256");
         this.macs = ThreadLocal.withInitial(this::newMac);
         newMac(); // fail now, not on the first request, if HmacSHA256 is unavailable
     }
@@ -205,12 +205,12 @@ public final class FileHandleCodec {
     /** A verified wire handle. */
     public record Decoded(int exportId, int handleType, byte[] payload) {
         public Decoded {
-            payload = payload.clone();
+            payload = Arrays.copyOf(payload, payload.length);
         }
 
         @Override
         public byte[] payload() {
-            return payload.clone();
+            return Arrays.copyOf(payload, payload.length);
         }
 
         /** True for an in-memory handle ({@link #memoryId()}), false for a kernel handle. */

@@ -20,12 +20,12 @@ public record KernelHandle(int type, byte[] bytes, int mountId) {
         if (bytes == null || bytes.length == 0 || bytes.length > MAX_BYTES) {
             throw new IllegalArgumentException("kernel handle must have 1.." + MAX_BYTES + " bytes");
         }
-        bytes = bytes.clone();
+        bytes = Arrays.copyOf(bytes, bytes.length);
     }
 
     @Override
     public byte[] bytes() {
-        return bytes.clone();
+        return Arrays.copyOf(bytes, bytes.length);
     }
 
     int length() {
