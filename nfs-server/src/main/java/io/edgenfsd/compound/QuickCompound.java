@@ -3,11 +3,13 @@ package io.edgenfsd.compound;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Recognises COMPOUNDs that only look at metadata (SEQUENCE, PUTFH, LOOKUP, GETATTR, ACCESS, ...): the
- * kernel client's lookups, revalidations and CLOSEs, which it sends one after another while an application waits.
- * They neither write nor fsync, so the transport runs them on its event loop instead of handing them to a
- * worker: on the measuring machine the hand-off (two thread wake-ups) cost more than the operations themselves
- * (benchmarks/README.md). Anything else, and anything this peek cannot parse, goes to the workers, whose
+ * Recognises COMPOUNDs that only read (SEQUENCE, PUTFH, LOOKUP, GETATTR, ACCESS, READ, CLOSE, ...): the
+ * kernel client's lookups, revalidations, reads and CLOSEs, which it sends one after another while an
+ * application waits. They neither write nor fsync, so the transport runs them on its event loop instead of
+ * handing them to a worker: on the measuring machine the hand-off (two thread wake-ups) cost more than the
+ * operations themselves (benchmarks/README.md). READ belongs here because its data already leaves by
+ * sendfile on the event loop, which waits for the disk when the data is not cached; a small READ's pread
+ * waits no differently. Anything else, and anything this peek cannot parse, goes to the workers, whose
  * decoder reports the errors.
  */
 public final class QuickCompound {
@@ -44,6 +46,7 @@ public final class QuickCompound {
                     case OperationTable.GETATTR -> skipArray(args, p, end, 4, 8);
                     case OperationTable.ACCESS, OperationTable.SECINFO_NO_NAME -> p + 4;
                     case OperationTable.CLOSE -> p + 20; // seqid, stateid: releases state, no I/O
+                    case OperationTable.READ -> p + 28; // stateid, offset, count
                     case OperationTable.TEST_STATEID -> skipArray(args, p, end, 16, 64);
                     case OperationTable.PUTROOTFH, OperationTable.PUTPUBFH, OperationTable.GETFH,
                          OperationTable.SAVEFH, OperationTable.RESTOREFH, OperationTable.LOOKUPP,

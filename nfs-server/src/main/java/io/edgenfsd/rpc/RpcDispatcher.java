@@ -166,11 +166,16 @@ public final class RpcDispatcher extends ChannelInboundHandlerAdapter {
         head.setInt(0, RpcConstants.LAST_FRAGMENT | (int) total);
         if (reply.hasRegion()) {
             // Head, file region and tail must leave as one unit: written together on the event loop.
-            ch.eventLoop().execute(() -> {
+            Runnable send = () -> {
                 ch.write(head);
                 ch.write(reply.region());
                 ch.writeAndFlush(reply.tail());
-            });
+            };
+            if (ch.eventLoop().inEventLoop()) {
+                send.run();
+            } else {
+                ch.eventLoop().execute(send);
+            }
         } else {
             ch.writeAndFlush(head);
         }

@@ -52,10 +52,19 @@ class QuickCompoundTest {
     }
 
     @Test
+    void readIsQuickLikeTheSendfileThatAlreadyRunsOnTheEventLoop() {
+        ByteBuf b = compound(1, 3);
+        sequence(b);
+        putfh(b, 28);
+        b.writeInt(OperationTable.READ).writeZero(16).writeLong(0).writeInt(4096);
+        assertThat(QuickCompound.isQuick(b, table)).isTrue();
+    }
+
+    @Test
     void writeAndNamespaceChangesGoToWorkers() {
         for (int op : new int[] {OperationTable.WRITE, OperationTable.COMMIT, OperationTable.OPEN,
                 OperationTable.REMOVE, OperationTable.RENAME, OperationTable.SETATTR, OperationTable.CREATE,
-                OperationTable.READ, OperationTable.READDIR, OperationTable.CREATE_SESSION, OperationTable.EXCHANGE_ID}) {
+                OperationTable.READDIR, OperationTable.CREATE_SESSION, OperationTable.EXCHANGE_ID}) {
             ByteBuf b = compound(1, 3);
             sequence(b);
             putfh(b, 28);
