@@ -214,7 +214,6 @@ public final class Open implements Operation {
         ctx.setCurrentStateId(sid);
     }
 
-
     /** Lets the kernel decide, with the caller's identity applied, whether this access is allowed. */
     private static void checkPermission(Path p, int access) throws NfsException {
         StandardOpenOption[] o = switch (access) {

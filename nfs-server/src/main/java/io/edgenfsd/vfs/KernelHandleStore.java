@@ -41,7 +41,7 @@ public final class KernelHandleStore implements HandleStore {
         }
     };
 
-    /** dev and ino are those of the object (an object keeps them for life); -1 when not known. */
+    /** dev and ino are those of the object (an object keeps them for life). */
     private record Known(FileHandleCodec.Decoded decoded, Path path, long dev, long ino) {
     }
 
@@ -92,25 +92,23 @@ public final class KernelHandleStore implements HandleStore {
         }
         try {
             KernelHandle kh = LinuxCalls.nameToHandle(path, false);
-            OpaqueKey object = new OpaqueKey(ByteBuffer.allocate(8 + kh.bytes().length).putInt(export.id())
-                    .putInt(kh.type()).put(kh.bytes()).array());
+            byte[] khBytes = kh.bytes();
+            OpaqueKey object = new OpaqueKey(ByteBuffer.allocate(8 + khBytes.length).putInt(export.id())
+                    .putInt(kh.type()).put(khBytes).array());
             byte[] fh;
             synchronized (this) {
                 fh = sealed.get(object);
             }
             if (fh == null) {
-                fh = codec.encode(export.id(), kh);
-                synchronized (this) {
-                    sealed.put(object, fh);
-                }
+                fh = codec.encode(export.id(), kh); // the HMAC, outside the lock
             }
-            fh = Arrays.copyOf(fh, fh.length);
-            FileHandleCodec.Decoded d = new FileHandleCodec.Decoded(export.id(), kh.type(), kh.bytes());
+            Known k = new Known(new FileHandleCodec.Decoded(export.id(), kh.type(), khBytes), path, stat.dev(),
+                    stat.ino());
             synchronized (this) {
-                known.put(new OpaqueKey(fh), stat == null ? new Known(d, path, -1, -1)
-                        : new Known(d, path, stat.dev(), stat.ino()));
+                sealed.put(object, fh);
+                known.put(new OpaqueKey(fh), k);
             }
-            return fh;
+            return Arrays.copyOf(fh, fh.length);
         } catch (IOException e) {
             throw Errno.toNfs(e);
         } catch (IllegalArgumentException e) {
@@ -165,7 +163,7 @@ public final class KernelHandleStore implements HandleStore {
                 // the kernel handle of what is at the path now: equal only for the very same object (it
                 // carries the inode generation, so a new file that reused the inode number does not match)
                 if (LinuxCalls.nameToHandle(hint, false).sameObjectAs(d.kernelHandle())) {
-                    return new Located(hint, seen.ino() < 0 ? null : FileKey.of(seen.dev(), seen.ino(), handle));
+                    return new Located(hint, FileKey.of(seen.dev(), seen.ino(), handle));
                 }
             } catch (IOException e) {
                 // moved or removed: ask the kernel

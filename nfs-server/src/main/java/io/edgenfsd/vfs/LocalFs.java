@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -437,13 +438,18 @@ public final class LocalFs {
 
     /** Group commit of directory fsyncs: see {@link #syncDirectory}. */
     private static final class DirSync {
-        int users;              // guarded by the map's compute
-        long requested;         // guarded by this: changes that asked to be made durable
-        long done;              // guarded by this: changes an fsync that started after them has covered
+        int users;                                          // guarded by the map's compute
+        final AtomicLong requested = new AtomicLong();      // changes that asked to be made durable
         final ReentrantLock fsyncLock = new ReentrantLock();
+        long done;                                          // guarded by fsyncLock: changes an fsync covered
     }
 
     private final ConcurrentHashMap<Path, DirSync> dirSyncs = new ConcurrentHashMap<>();
+
+    /** Directories with a {@link #syncDirectory} in progress (entries go away when their callers return). */
+    int directorySyncsInProgress() {
+        return dirSyncs.size();
+    }
 
     /**
      * Makes a directory's entries durable after a namespace change the caller has completed. Concurrent
@@ -451,11 +457,6 @@ public final class LocalFs {
      * caller that finds such an fsync finished returns without its own (what knfsd gets from the journal's
      * group commit, but without one fsync system call per change).
      */
-    /** Directories with a {@link #syncDirectory} in progress (entries go away when their callers return). */
-    int directorySyncsInProgress() {
-        return dirSyncs.size();
-    }
-
     public void syncDirectory(Path dir) throws NfsException {
         DirSync d = dirSyncs.compute(dir, (k, v) -> {
             DirSync x = v == null ? new DirSync() : v;
@@ -463,22 +464,13 @@ public final class LocalFs {
             return x;
         });
         try {
-            long ticket;
-            synchronized (d) {
-                ticket = ++d.requested;
-            }
+            long ticket = d.requested.incrementAndGet();
             d.fsyncLock.lock();
             try {
-                long upTo;
-                synchronized (d) {
-                    if (d.done >= ticket) {
-                        return;
-                    }
-                    upTo = d.requested;
-                }
-                sync(dir, true);
-                synchronized (d) {
-                    d.done = Math.max(d.done, upTo);
+                if (d.done < ticket) {
+                    long upTo = d.requested.get(); // every change counted so far is complete: this fsync covers it
+                    sync(dir, true);
+                    d.done = upTo;
                 }
             } finally {
                 d.fsyncLock.unlock();

@@ -278,6 +278,16 @@ public final class LinuxCalls {
         return new KernelHandle(type, fh.getByteArray(8, len), mountId.getInt(0));
     }
 
+    /** Binds a class's native methods to libc (JNA direct mapping); false where libc lacks one of them. */
+    private static boolean registerDirect(Class<?> c) {
+        try {
+            Native.register(c, Platform.C_LIBRARY_NAME);
+            return true;
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
     /**
      * glibc's name_to_handle_at(2) wrapper, direct-mapped with Java arrays (copied in and out by JNA): every
      * PUTFH checks its path hint with it, and the generic syscall() through a proxy with three native
@@ -289,14 +299,7 @@ public final class LinuxCalls {
         private static final ThreadLocal<int[]> MOUNT_ID = ThreadLocal.withInitial(() -> new int[1]);
 
         static {
-            boolean ok;
-            try {
-                Native.register(FastHandle.class, Platform.C_LIBRARY_NAME);
-                ok = true;
-            } catch (Throwable t) {
-                ok = false;
-            }
-            AVAILABLE = ok;
+            AVAILABLE = registerDirect(FastHandle.class);
         }
 
         private FastHandle() {
@@ -519,26 +522,7 @@ public final class LinuxCalls {
 
     /** {@link #lstat}, but null instead of an exception when the path does not exist (an expected outcome). */
     public static Stat lstatIfExists(Path path) throws IOException {
-        Path abs = path.toAbsolutePath();
-        if (!FastStatx.AVAILABLE) {
-            try {
-                return statxPath(abs, AT_SYMLINK_NOFOLLOW);
-            } catch (NoSuchFileException e) {
-                return null;
-            }
-        }
-        Memory b = STATX_BUFFER.get();
-        b.clear();
-        int rc = FastStatx.statx(AT_FDCWD, cPath(abs), AT_SYMLINK_NOFOLLOW,
-                STATX_BASIC_STATS | STATX_BTIME | STATX_MNT_ID, b);
-        if (rc != 0) {
-            int errno = Native.getLastError();
-            if (errno == ENOENT) {
-                return null;
-            }
-            throw error(errno, "statx", abs);
-        }
-        return parseStatx(b);
+        return statxPath(path.toAbsolutePath(), AT_SYMLINK_NOFOLLOW, true);
     }
 
     /** {@code statx} following symbolic links. */
@@ -561,14 +545,7 @@ public final class LinuxCalls {
         static final boolean AVAILABLE;
 
         static {
-            boolean ok;
-            try {
-                Native.register(FastStatx.class, Platform.C_LIBRARY_NAME);
-                ok = true;
-            } catch (Throwable t) {
-                ok = false;
-            }
-            AVAILABLE = ok;
+            AVAILABLE = registerDirect(FastStatx.class);
         }
 
         private FastStatx() {
@@ -580,14 +557,30 @@ public final class LinuxCalls {
     private static final ThreadLocal<Memory> STATX_BUFFER = ThreadLocal.withInitial(() -> new Memory(STATX_SIZE));
 
     private static Stat statxPath(Path abs, int flags) throws IOException {
+        return statxPath(abs, flags, false);
+    }
+
+    /** With {@code missingIsNull}, ENOENT gives null instead of a NoSuchFileException (no exception built). */
+    private static Stat statxPath(Path abs, int flags, boolean missingIsNull) throws IOException {
         if (!FastStatx.AVAILABLE) {
-            return statx(AT_FDCWD, cPathMemory(abs), flags, abs);
+            try {
+                return statx(AT_FDCWD, cPathMemory(abs), flags, abs);
+            } catch (NoSuchFileException e) {
+                if (missingIsNull) {
+                    return null;
+                }
+                throw e;
+            }
         }
         Memory b = STATX_BUFFER.get();
         b.clear();
         int rc = FastStatx.statx(AT_FDCWD, cPath(abs), flags, STATX_BASIC_STATS | STATX_BTIME | STATX_MNT_ID, b);
         if (rc != 0) {
-            throw error(Native.getLastError(), "statx", abs);
+            int errno = Native.getLastError();
+            if (missingIsNull && errno == ENOENT) {
+                return null;
+            }
+            throw error(errno, "statx", abs);
         }
         return parseStatx(b);
     }
