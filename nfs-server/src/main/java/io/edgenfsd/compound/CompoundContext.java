@@ -1,5 +1,8 @@
 package io.edgenfsd.compound;
 
+import io.edgenfsd.status.NfsStatus;
+import io.edgenfsd.status.NfsException;
+
 import io.edgenfsd.export.Export;
 import io.edgenfsd.export.ExportOptions;
 import io.edgenfsd.export.SquashedCredentials;

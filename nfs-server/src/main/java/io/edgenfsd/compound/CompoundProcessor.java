@@ -1,5 +1,8 @@
 package io.edgenfsd.compound;
 
+import io.edgenfsd.status.NfsStatus;
+import io.edgenfsd.status.NfsException;
+
 import io.edgenfsd.rpc.RpcCall;
 import io.edgenfsd.rpc.RpcConnection;
 import io.edgenfsd.rpc.RpcConstants;
@@ -117,8 +120,8 @@ public final class CompoundProcessor implements RpcProgram {
                     out = reply.encoder();
                     out.truncate(statusPos + 4);
                     out.setInt(statusPos, status.code);
-                    if (e.errorBody() != null) {
-                        e.errorBody().accept(out);
+                    if (e instanceof NfsErrorWithBody withBody) {
+                        withBody.encodeBody(out);
                     }
                     if (log.isDebugEnabled()) {
                         log.debug("{} op {} -> {} ({})", connection, OperationTable.name(opcode), status, e.getMessage());

@@ -1,5 +1,7 @@
 package io.edgenfsd.compound;
 
+import io.edgenfsd.status.NfsException;
+
 import io.edgenfsd.xdr.XdrDecoder;
 import io.edgenfsd.xdr.XdrEncoder;
 

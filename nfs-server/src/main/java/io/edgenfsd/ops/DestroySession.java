@@ -1,7 +1,7 @@
 package io.edgenfsd.ops;
 
 import io.edgenfsd.compound.CompoundContext;
-import io.edgenfsd.compound.NfsException;
+import io.edgenfsd.status.NfsException;
 import io.edgenfsd.compound.Operation;
 import io.edgenfsd.state.Session;
 import io.edgenfsd.xdr.XdrDecoder;

@@ -1,7 +1,8 @@
 package io.edgenfsd.ops;
 
-import io.edgenfsd.compound.NfsException;
-import io.edgenfsd.compound.NfsStatus;
+import io.edgenfsd.compound.NfsErrorWithBody;
+import io.edgenfsd.status.NfsException;
+import io.edgenfsd.status.NfsStatus;
 import io.edgenfsd.state.ByteRangeLocks;
 import io.edgenfsd.xdr.XdrEncoder;
 
@@ -39,7 +40,7 @@ final class LockSupport {
     }
 
     static NfsException denied(ByteRangeLocks.Lock held) {
-        return new NfsException(NfsStatus.DENIED, "lock held by another owner", out -> encodeDenied(out, held));
+        return new NfsErrorWithBody(NfsStatus.DENIED, "lock held by another owner", out -> encodeDenied(out, held));
     }
 
     static void encodeDenied(XdrEncoder out, ByteRangeLocks.Lock held) {

@@ -1,8 +1,8 @@
 package io.edgenfsd.ops;
 
 import io.edgenfsd.compound.CompoundContext;
-import io.edgenfsd.compound.NfsException;
-import io.edgenfsd.compound.NfsStatus;
+import io.edgenfsd.status.NfsException;
+import io.edgenfsd.status.NfsStatus;
 import io.edgenfsd.compound.Operation;
 import io.edgenfsd.vfs.Inode;
 import io.edgenfsd.xdr.XdrDecoder;

@@ -1,7 +1,7 @@
 package io.edgenfsd.ops;
 
 import io.edgenfsd.compound.CompoundContext;
-import io.edgenfsd.compound.NfsException;
+import io.edgenfsd.status.NfsException;
 import io.edgenfsd.compound.Operation;
 import io.edgenfsd.state.Session;
 import io.edgenfsd.state.StateManager;
@@ -24,7 +24,7 @@ public final class Sequence implements Operation {
         Session s = state.session(sessionId);
         if (ctx.opCount() > s.fore().maxOperations()) {
             // before the slot is touched: a SEQUENCE error leaves the slot as it was (section 18.46.3)
-            throw new NfsException(io.edgenfsd.compound.NfsStatus.TOO_MANY_OPS, ctx.opCount() + " operations");
+            throw new NfsException(io.edgenfsd.status.NfsStatus.TOO_MANY_OPS, ctx.opCount() + " operations");
         }
         StateManager.SlotDecision d = state.enterSlot(s, slotId, seq);
         s.client().renew();

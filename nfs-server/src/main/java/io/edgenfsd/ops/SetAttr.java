@@ -1,8 +1,9 @@
 package io.edgenfsd.ops;
 
+import io.edgenfsd.compound.NfsErrorWithBody;
 import io.edgenfsd.compound.CompoundContext;
-import io.edgenfsd.compound.NfsException;
-import io.edgenfsd.compound.NfsStatus;
+import io.edgenfsd.status.NfsException;
+import io.edgenfsd.status.NfsStatus;
 import io.edgenfsd.compound.Operation;
 import io.edgenfsd.export.ExportOptions;
 import io.edgenfsd.state.OpenState;
@@ -46,7 +47,7 @@ public final class SetAttr implements Operation {
     }
 
     static NfsException withEmptyBitmap(NfsException e) {
-        return new NfsException(e.status(), e.getMessage(), o -> o.writeInt(0));
+        return new NfsErrorWithBody(e.status(), e.getMessage(), o -> o.writeInt(0));
     }
 
     /**
@@ -112,7 +113,7 @@ public final class SetAttr implements Operation {
             }
         } catch (NfsException e) {
             int[] partial = done.clone();
-            throw new NfsException(e.status(), e.getMessage(), o -> o.writeBitmap(partial));
+            throw new NfsErrorWithBody(e.status(), e.getMessage(), o -> o.writeBitmap(partial));
         }
         if (done[0] == 0 && done[1] == 0) {
             // nothing changed (an empty SETATTR, or a create whose attributes were all applied by the create

@@ -1,7 +1,7 @@
 package io.edgenfsd.vfs;
 
-import io.edgenfsd.compound.NfsException;
-import io.edgenfsd.compound.NfsStatus;
+import io.edgenfsd.status.NfsException;
+import io.edgenfsd.status.NfsStatus;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;

@@ -1,6 +1,6 @@
 package io.edgenfsd.vfs;
 
-import io.edgenfsd.compound.NfsException;
+import io.edgenfsd.status.NfsException;
 import io.edgenfsd.export.Export;
 
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.edgenfsd.vfs;
 
-import io.edgenfsd.compound.NfsException;
-import io.edgenfsd.compound.NfsStatus;
+import io.edgenfsd.status.NfsException;
+import io.edgenfsd.status.NfsStatus;
 import io.edgenfsd.export.Export;
 import io.edgenfsd.export.ExportTable;
 import io.edgenfsd.vfs.linux.BadHandleException;

@@ -1,6 +1,6 @@
 package io.edgenfsd.vfs;
 
-import io.edgenfsd.compound.NfsException;
+import io.edgenfsd.status.NfsException;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

@@ -1,6 +1,6 @@
 package io.edgenfsd.client;
 
-import io.edgenfsd.compound.NfsStatus;
+import io.edgenfsd.status.NfsStatus;
 
 import java.util.ArrayList;
 import java.util.List;

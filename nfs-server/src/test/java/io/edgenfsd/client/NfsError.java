@@ -1,6 +1,6 @@
 package io.edgenfsd.client;
 
-import io.edgenfsd.compound.NfsStatus;
+import io.edgenfsd.status.NfsStatus;
 
 /** A compound the client's convenience methods sent did not succeed. */
 public final class NfsError extends RuntimeException {

@@ -1,6 +1,6 @@
 package io.edgenfsd.client;
 
-import io.edgenfsd.compound.NfsStatus;
+import io.edgenfsd.status.NfsStatus;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

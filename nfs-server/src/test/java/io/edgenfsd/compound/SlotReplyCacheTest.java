@@ -1,5 +1,7 @@
 package io.edgenfsd.compound;
 
+import io.edgenfsd.status.NfsStatus;
+
 import io.edgenfsd.client.Attrs;
 import io.edgenfsd.client.Compound;
 import io.edgenfsd.client.CompoundReply;

@@ -4,7 +4,7 @@ import io.edgenfsd.client.Attrs;
 import io.edgenfsd.client.CompoundReply;
 import io.edgenfsd.client.Fattr;
 import io.edgenfsd.client.Op;
-import io.edgenfsd.compound.NfsStatus;
+import io.edgenfsd.status.NfsStatus;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

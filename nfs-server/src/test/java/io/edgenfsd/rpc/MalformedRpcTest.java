@@ -8,7 +8,7 @@ import io.edgenfsd.client.Op;
 import io.edgenfsd.client.RpcClient;
 import io.edgenfsd.client.RpcResult;
 import io.edgenfsd.client.XdrOut;
-import io.edgenfsd.compound.NfsStatus;
+import io.edgenfsd.status.NfsStatus;
 import io.edgenfsd.ops.ProtocolTestBase;
 import org.junit.jupiter.api.Test;
 

@@ -6,7 +6,7 @@ import io.edgenfsd.client.NfsSession;
 import io.edgenfsd.client.Op;
 import io.edgenfsd.client.Res;
 import io.edgenfsd.client.RpcClient;
-import io.edgenfsd.compound.NfsStatus;
+import io.edgenfsd.status.NfsStatus;
 import io.edgenfsd.vfs.linux.FileHandleCodec;
 import io.edgenfsd.vfs.linux.LinuxCalls;
 import org.junit.jupiter.api.AfterEach;

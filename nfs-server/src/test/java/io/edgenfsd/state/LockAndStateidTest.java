@@ -7,7 +7,7 @@ import io.edgenfsd.client.NfsSession;
 import io.edgenfsd.client.Op;
 import io.edgenfsd.client.Res;
 import io.edgenfsd.client.Stateid;
-import io.edgenfsd.compound.NfsStatus;
+import io.edgenfsd.status.NfsStatus;
 import io.edgenfsd.ops.ProtocolTestBase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package io.edgenfsd.vfs;
 import io.edgenfsd.client.Attrs;
 import io.edgenfsd.client.Cred;
 import io.edgenfsd.client.NfsSession;
-import io.edgenfsd.compound.NfsStatus;
+import io.edgenfsd.status.NfsStatus;
 import io.edgenfsd.ops.ProtocolTestBase;
 import org.junit.jupiter.api.Test;
 

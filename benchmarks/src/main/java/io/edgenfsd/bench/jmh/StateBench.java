@@ -2,7 +2,7 @@ package io.edgenfsd.bench.jmh;
 
 import io.edgenfsd.bench.wire.Compound;
 import io.edgenfsd.bench.wire.Reply;
-import io.edgenfsd.compound.NfsException;
+import io.edgenfsd.status.NfsException;
 import io.edgenfsd.state.ClientRecord;
 import io.edgenfsd.state.Session;
 import io.edgenfsd.state.StateId;

@@ -9,7 +9,7 @@ import io.edgenfsd.client.Res;
 import io.edgenfsd.client.RpcClient;
 import io.edgenfsd.client.Stateid;
 import io.edgenfsd.client.XdrOut;
-import io.edgenfsd.compound.NfsStatus;
+import io.edgenfsd.status.NfsStatus;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

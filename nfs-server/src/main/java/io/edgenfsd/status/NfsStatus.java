@@ -1,4 +1,4 @@
-package io.edgenfsd.compound;
+package io.edgenfsd.status;
 
 import java.util.HashMap;
 import java.util.Map;
