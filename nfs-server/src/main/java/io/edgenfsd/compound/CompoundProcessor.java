@@ -104,6 +104,10 @@ public final class CompoundProcessor implements RpcProgram {
                         throw new NfsException(OperationTable.inRange(opcode) ? NfsStatus.NOTSUPP : NfsStatus.OP_ILLEGAL,
                                 "operation " + opcode);
                     }
+                    if (ctx.session() != null) { // SP4_MACH_CRED's spo_must_enforce (RFC 8881 section 2.10.8.3)
+                        server.state().checkMachineCredential(ctx.session().client(), opcode, ctx.credentials(),
+                                connection.remoteAddress());
+                    }
                     op.execute(ctx, in, out);
                     ctx.operationDone(opcode);
                     if (ctx.replay != null) {

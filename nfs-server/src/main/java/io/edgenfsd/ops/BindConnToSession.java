@@ -4,6 +4,7 @@ import io.edgenfsd.compound.CompoundContext;
 import io.edgenfsd.status.NfsException;
 import io.edgenfsd.status.NfsStatus;
 import io.edgenfsd.compound.Operation;
+import io.edgenfsd.state.Principal;
 import io.edgenfsd.state.Session;
 import io.edgenfsd.xdr.XdrDecoder;
 import io.edgenfsd.xdr.XdrEncoder;
@@ -21,6 +22,7 @@ public final class BindConnToSession implements Operation {
         int dir = in.readInt();
         in.readBool(); // use_conn_in_rdma_mode
         Session s = ctx.server().state().session(id);
+        ctx.server().state().checkBindConnection(s, Principal.of(ctx.credentials()), ctx.connection().remoteAddress());
         int result;
         switch (dir) {
             case CDFC4_FORE -> {

@@ -5,6 +5,7 @@ import io.edgenfsd.status.NfsException;
 import io.edgenfsd.compound.Operation;
 import io.edgenfsd.state.CallbackSecurity;
 import io.edgenfsd.state.ChannelAttrs;
+import io.edgenfsd.state.Principal;
 import io.edgenfsd.state.Session;
 import io.edgenfsd.state.StateManager;
 import io.edgenfsd.xdr.XdrDecoder;
@@ -57,7 +58,8 @@ public final class CreateSession implements Operation {
         CallbackSecurity sec = cbSec == null ? CallbackSecurity.NONE : cbSec;
         StateManager state = ctx.server().state();
         int maxIo = Math.max(ctx.server().maxRead(), ctx.server().maxWrite()) + HEADROOM;
-        byte[] reply = state.createSession(clientId, seq, client -> {
+        byte[] reply = state.createSession(clientId, seq, Principal.of(ctx.credentials()),
+                ctx.connection().remoteAddress(), client -> {
             ChannelAttrs fore = new ChannelAttrs(0, min(foreReq.maxRequestSize(), maxIo),
                     min(foreReq.maxResponseSize(), maxIo), min(foreReq.maxResponseSizeCached(), 64 * 1024),
                     Math.max(2, min(foreReq.maxOperations(), 64)),

@@ -3,6 +3,8 @@ package io.edgenfsd.ops;
 import io.edgenfsd.compound.CompoundContext;
 import io.edgenfsd.status.NfsException;
 import io.edgenfsd.compound.Operation;
+import io.edgenfsd.compound.OperationTable;
+import io.edgenfsd.state.Principal;
 import io.edgenfsd.state.Session;
 import io.edgenfsd.state.StateManager;
 import io.edgenfsd.xdr.XdrDecoder;
@@ -26,13 +28,19 @@ public final class Sequence implements Operation {
             // before the slot is touched: a SEQUENCE error leaves the slot as it was (section 18.46.3)
             throw new NfsException(io.edgenfsd.status.NfsStatus.TOO_MANY_OPS, ctx.opCount() + " operations");
         }
-        StateManager.SlotDecision d = state.enterSlot(s, slotId, seq);
+        Principal caller = Principal.of(ctx.credentials());
+        state.checkMachineCredential(s.client(), OperationTable.SEQUENCE, caller, ctx.connection().remoteAddress());
+        if (s.client().protection().enforces(OperationTable.BIND_CONN_TO_SESSION) && !s.isBound(ctx.connection())) {
+            // connection binding enforcement: new connections come in by BIND_CONN_TO_SESSION (section 18.35.3)
+            throw new NfsException(io.edgenfsd.status.NfsStatus.CONN_NOT_BOUND_TO_SESSION, "connection not bound");
+        }
+        StateManager.SlotDecision d = state.enterSlot(s, slotId, seq, caller);
         s.client().renew();
         if (d instanceof StateManager.Replay r) {
             ctx.setReplay(r.cachedReply());
             return;
         }
-        // With SP4_NONE any connection the client uses is bound to the fore channel (section 2.10.3.1).
+        // With SP4_NONE any connection the client uses is bound to the fore channel (section 18.34.3).
         s.bindFore(ctx.connection());
         ctx.setSession(s);
         ctx.setSlot(((StateManager.Execute) d).slot());

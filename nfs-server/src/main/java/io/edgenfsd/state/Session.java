@@ -11,6 +11,8 @@ public final class Session {
     private final byte[] id;
     private final ClientRecord client;
     private final Slot[] slots;
+    /** Who made the last call on each slot: only that principal gets its cached reply (see enterSlot). */
+    private final Principal[] slotPrincipals;
     private final ChannelAttrs fore;
     private final ChannelAttrs back;
     private final int callbackProgram;
@@ -29,6 +31,7 @@ public final class Session {
         this.callbackProgram = callbackProgram;
         this.callbackSecurity = callbackSecurity;
         this.slots = new Slot[fore.maxRequests()];
+        this.slotPrincipals = new Principal[slots.length];
         for (int i = 0; i < slots.length; i++) {
             slots[i] = new Slot();
         }
@@ -58,6 +61,18 @@ public final class Session {
         return slots[i];
     }
 
+    Principal slotPrincipal(int i) {
+        synchronized (slotPrincipals) {
+            return slotPrincipals[i];
+        }
+    }
+
+    void slotPrincipal(int i, Principal p) {
+        synchronized (slotPrincipals) {
+            slotPrincipals[i] = p;
+        }
+    }
+
     public int callbackProgram() {
         return callbackProgram;
     }
@@ -66,8 +81,19 @@ public final class Session {
         return callbackSecurity;
     }
 
+    /**
+     * Binds a connection to the session. Connections that have closed are dropped here, so the set holds
+     * only the client's live connections, not every connection it ever used.
+     */
     public void bindFore(RpcConnection c) {
-        connections.add(c);
+        if (connections.add(c)) {
+            connections.removeIf(x -> x != c && !x.isOpen());
+        }
+    }
+
+    /** The connections bound to this session (live ones, and any closed since the last bind). */
+    public int boundConnections() {
+        return connections.size();
     }
 
     public boolean isBound(RpcConnection c) {
@@ -75,7 +101,7 @@ public final class Session {
     }
 
     public void bindBack(RpcConnection c) {
-        connections.add(c);
+        bindFore(c);
         backChannel = c;
     }
 

@@ -7,8 +7,10 @@ import io.edgenfsd.xdr.OpaqueKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.edgenfsd.rpc.RpcConnection;
+
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -18,26 +20,26 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Clients, sessions, opens and locks (RFC 8881 chapters 2.10, 8, 9, 18.35-18.37). Ids embed this server
- * instance's boot time so ids from before a restart are recognised as stale rather than misread.
+ * Clients, sessions, opens and locks (RFC 8881 chapters 2.10, 8, 9, 18.35-18.37). Ids are unguessable
+ * (see {@link IdAllocator}); client records keep the principal that made them, and only that principal may
+ * take over, confirm, bind to or destroy them (see {@link #exchangeId} and {@link #createSession}).
  */
 public final class StateManager {
     private static final Logger log = LoggerFactory.getLogger(StateManager.class);
 
     public static final int MAX_SLOTS = 64;
 
-    private final int bootEpoch;
     private final byte[] bootVerifier;
-    private final SecureRandom random = new SecureRandom();
-    private final AtomicLong counter = new AtomicLong();
+    private final IdAllocator ids;
+    private final Refusals refusals = new Refusals();
     private final int leaseSeconds;
 
     private final Map<Long, ClientRecord> clients = new ConcurrentHashMap<>();
-    private final Map<String, ClientRecord> clientsByOwner = new ConcurrentHashMap<>();
+    private final Map<String, ClientRecord> confirmedByOwner = new ConcurrentHashMap<>();
+    private final Map<String, ClientRecord> unconfirmedByOwner = new ConcurrentHashMap<>();
     private final Map<OpaqueKey, Session> sessions = new ConcurrentHashMap<>();
     private final Map<OpaqueKey, State> states = new ConcurrentHashMap<>();
     private final ByteRangeLocks locks = new ByteRangeLocks();
@@ -56,7 +58,7 @@ public final class StateManager {
         this.leaseSeconds = leaseSeconds;
         this.store = store;
         long now = System.currentTimeMillis();
-        this.bootEpoch = (int) (now / 1000);
+        this.ids = new IdAllocator((int) (now / 1000));
         this.bootVerifier = ByteBuffer.allocate(8).putLong(System.nanoTime() ^ now).array();
     }
 
@@ -77,40 +79,67 @@ public final class StateManager {
         return Base64Key.of(b);
     }
 
-    // ----- clients (EXCHANGE_ID, section 18.35.5) -----
+    // ----- clients (EXCHANGE_ID, section 18.35.4) -----
 
     public record ExchangeResult(ClientRecord client, boolean confirmed) {
     }
 
-    public synchronized ExchangeResult exchangeId(byte[] ownerId, byte[] verifier, boolean updateOnly)
+    private ClientRecord live(ClientRecord c) {
+        return c == null || c.expired ? null : c;
+    }
+
+    private boolean leaseExpired(ClientRecord c) {
+        return System.nanoTime() - c.lastRenewNanos > TimeUnit.SECONDS.toNanos(leaseSeconds);
+    }
+
+    /**
+     * EXCHANGE_ID's nine cases (RFC 8881 section 18.35.4). A confirmed record is only ever replaced by its
+     * own principal (a client restart, case 5, and then only once the new record is confirmed); a different
+     * principal gets NFS4ERR_CLID_INUSE while the record has state and an unexpired lease (case 3).
+     */
+    public synchronized ExchangeResult exchangeId(byte[] ownerId, byte[] verifier, boolean update, Principal caller,
+                                                  StateProtection protection, InetSocketAddress from)
             throws NfsException {
         String k = key(ownerId);
-        ClientRecord existing = clientsByOwner.get(k);
-        if (updateOnly) {
-            if (existing == null) {
-                throw new NfsException(NfsStatus.NOENT, "update of unknown client");
+        ClientRecord conf = live(confirmedByOwner.get(k));
+        if (update) {
+            if (conf == null) {
+                throw new NfsException(NfsStatus.NOENT, "update of a client with no confirmed record"); // case 7
             }
-            if (!Arrays.equals(existing.verifier(), verifier)) {
-                throw new NfsException(NfsStatus.NOT_SAME, "verifier differs on update");
+            if (!conf.principal().equals(caller)) {
+                throw refusals.refuse(conf, caller, from, NfsStatus.PERM, "EXCHANGE_ID update"); // case 9
             }
-            return new ExchangeResult(existing, existing.confirmed);
+            if (!Arrays.equals(conf.verifier(), verifier)) {
+                throw new NfsException(NfsStatus.NOT_SAME, "verifier differs on update"); // case 8
+            }
+            return new ExchangeResult(conf, true); // case 6
         }
-        if (existing != null && !existing.expired) {
-            if (Arrays.equals(existing.verifier(), verifier)) {
-                existing.renew();
-                return new ExchangeResult(existing, existing.confirmed);
+        if (conf != null) {
+            if (!conf.principal().equals(caller)) { // case 3
+                boolean protectedRecord = conf.hasState() || conf.protection().machineCredential();
+                if (protectedRecord && !leaseExpired(conf)) {
+                    throw refusals.refuse(conf, caller, from, NfsStatus.CLID_INUSE, "EXCHANGE_ID with the owner");
+                }
+                log.info("client {} of {} replaced by {}: it held no state or its lease had expired",
+                        printable(ownerId), conf.principal(), caller);
+                expire(conf);
+            } else if (Arrays.equals(conf.verifier(), verifier)) {
+                return new ExchangeResult(conf, true); // case 2
             }
-            // The client rebooted (new verifier): its old state is of no further use to it.
-            log.info("client {} restarted; dropping its previous state", printable(ownerId));
-            expire(existing, false);
-        } else if (existing != null) {
-            expire(existing);
+            // case 5 (same principal, new verifier): the old record lives until the new one is confirmed
         }
-        long id = ((long) bootEpoch << 32) | (counter.incrementAndGet() & 0xFFFFFFFFL);
-        ClientRecord rec = new ClientRecord(id, Arrays.copyOf(ownerId, ownerId.length), Arrays.copyOf(verifier, verifier.length));
-        clients.put(id, rec);
-        clientsByOwner.put(k, rec);
-        return new ExchangeResult(rec, false);
+        ClientRecord unconf = unconfirmedByOwner.remove(k); // case 4
+        if (unconf != null) {
+            unconf.expired = true;
+            clients.remove(unconf.clientId(), unconf);
+        }
+        ClientRecord rec;
+        do {
+            rec = new ClientRecord(ids.clientId(), Arrays.copyOf(ownerId, ownerId.length),
+                    Arrays.copyOf(verifier, verifier.length), caller, protection);
+        } while (clients.putIfAbsent(rec.clientId(), rec) != null);
+        unconfirmedByOwner.put(k, rec);
+        return new ExchangeResult(rec, false); // case 1
     }
 
     public ClientRecord client(long clientId) throws NfsException {
@@ -121,12 +150,45 @@ public final class StateManager {
         return c;
     }
 
-    public synchronized void destroyClient(long clientId) throws NfsException {
+    /** The caller must be the client's own principal for client id and session maintenance. */
+    private void requireOwner(ClientRecord c, Principal caller, InetSocketAddress from, NfsStatus status, String what)
+            throws NfsException {
+        if (!c.principal().equals(caller)) {
+            throw refusals.refuse(c, caller, from, status, what);
+        }
+    }
+
+    /**
+     * DESTROY_CLIENTID (section 18.50): only by the principal that made the client, and not while it still
+     * has sessions, opens or locks.
+     */
+    public synchronized void destroyClient(long clientId, Principal caller, InetSocketAddress from)
+            throws NfsException {
         ClientRecord c = client(clientId);
-        if (c.hasSessions()) {
-            throw new NfsException(NfsStatus.CLIENTID_BUSY, "client still has sessions");
+        requireOwner(c, caller, from, NfsStatus.WRONG_CRED, "DESTROY_CLIENTID");
+        if (c.hasState()) {
+            throw new NfsException(NfsStatus.CLIENTID_BUSY, "client still has sessions, opens or locks");
         }
         expire(c);
+    }
+
+    /**
+     * SP4_MACH_CRED (section 2.10.8.3): an operation the client listed in spo_must_enforce needs the machine
+     * credential, i.e. the principal of the EXCHANGE_ID that made the record.
+     */
+    public void checkMachineCredential(ClientRecord c, int opcode, io.edgenfsd.rpc.Credentials caller,
+                                       InetSocketAddress from) throws NfsException {
+        if (c.protection().enforces(opcode)) {
+            checkMachineCredential(c, opcode, Principal.of(caller), from);
+        }
+    }
+
+    public void checkMachineCredential(ClientRecord c, int opcode, Principal caller, InetSocketAddress from)
+            throws NfsException {
+        if (c.protection().enforces(opcode) && !c.principal().equals(caller)) {
+            throw refusals.refuse(c, caller, from, NfsStatus.WRONG_CRED, "operation " + opcode
+                    + " (SP4_MACH_CRED)");
+        }
     }
 
     /** Marks the client's reclaims done; false when it already said so (NFS4ERR_COMPLETE_ALREADY). */
@@ -231,10 +293,19 @@ public final class StateManager {
      * Runs CREATE_SESSION with its own replay rule: the client record carries the expected sequence id,
      * and a retransmission of the previous one gets the previous reply.
      */
-    public byte[] createSession(long clientId, int seq, CreateSessionCall body) throws NfsException {
+    public byte[] createSession(long clientId, int seq, Principal caller, InetSocketAddress from,
+                                CreateSessionCall body) throws NfsException {
         ClientRecord c = client(clientId);
+        // Section 18.36.4 phase 3: a principal other than the record's gets NFS4ERR_CLID_INUSE. We apply it
+        // before the replay check and to confirmed records too, so that no one else gets a session on this
+        // client id or the cached reply (with its session id) of the owner's CREATE_SESSION.
+        requireOwner(c, caller, from, NfsStatus.CLID_INUSE, "CREATE_SESSION");
         synchronized (c) {
             if (seq == c.createSessionSeq - 1 && c.cachedCreateSessionReply != null) {
+                requireOwner(c, caller, from, NfsStatus.CLID_INUSE, "CREATE_SESSION replay");
+                if (!caller.equals(c.cachedCreateSessionPrincipal)) {
+                    throw refusals.refuse(c, caller, from, NfsStatus.CLID_INUSE, "CREATE_SESSION replay");
+                }
                 return c.cachedCreateSessionReply;
             }
             if (seq != c.createSessionSeq) {
@@ -243,29 +314,42 @@ public final class StateManager {
             }
             byte[] reply = body.run(c);
             c.cachedCreateSessionReply = reply;
+            c.cachedCreateSessionPrincipal = caller;
             c.createSessionSeq++;
-            if (!c.confirmed && store != null) {
-                try {
-                    store.add(c.ownerId());
-                } catch (java.io.IOException e) {
-                    log.warn("cannot record client for reclaim after a restart: {}", e.getMessage());
+            if (!c.confirmed) {
+                confirm(c);
+                if (store != null) {
+                    try {
+                        store.add(c.ownerId());
+                    } catch (java.io.IOException e) {
+                        log.warn("cannot record client for reclaim after a restart: {}", e.getMessage());
+                    }
                 }
             }
-            c.confirmed = true;
             c.renew();
             return reply;
         }
     }
 
+    /** The unconfirmed record becomes the confirmed one; a previous incarnation's is dropped (18.35.4 case 5). */
+    private synchronized void confirm(ClientRecord c) {
+        String k = key(c.ownerId());
+        ClientRecord old = confirmedByOwner.get(k);
+        if (old != null && old != c) {
+            log.info("client {} restarted; dropping its previous state", printable(c.ownerId()));
+            expire(old, false);
+        }
+        unconfirmedByOwner.remove(k, c);
+        confirmedByOwner.put(k, c);
+        c.confirmed = true;
+    }
+
     public Session newSession(ClientRecord client, ChannelAttrs fore, ChannelAttrs back, int cbProgram,
                               CallbackSecurity cbSec) {
-        byte[] id = new byte[16];
-        ByteBuffer.wrap(id).putInt(bootEpoch).putLong(client.clientId());
-        byte[] rnd = new byte[4];
-        random.nextBytes(rnd);
-        System.arraycopy(rnd, 0, id, 12, 4);
-        Session s = new Session(id, client, fore, back, cbProgram, cbSec);
-        sessions.put(new OpaqueKey(id), s);
+        Session s;
+        do {
+            s = new Session(ids.sessionId(), client, fore, back, cbProgram, cbSec);
+        } while (sessions.putIfAbsent(new OpaqueKey(s.id()), s) != null);
         client.sessions.add(s);
         return s;
     }
@@ -278,7 +362,25 @@ public final class StateManager {
         return s;
     }
 
-    public void destroySession(Session s) {
+    /**
+     * DESTROY_SESSION (section 18.37.3): by the client's own principal, on a connection bound to the session
+     * (else NFS4ERR_CONN_NOT_BOUND_TO_SESSION).
+     */
+    public void destroySession(Session s, Principal caller, RpcConnection connection) throws NfsException {
+        InetSocketAddress from = connection == null ? null : connection.remoteAddress();
+        requireOwner(s.client(), caller, from, NfsStatus.WRONG_CRED, "DESTROY_SESSION");
+        if (connection != null && !s.isBound(connection)) {
+            throw new NfsException(NfsStatus.CONN_NOT_BOUND_TO_SESSION, "DESTROY_SESSION on an unbound connection");
+        }
+        destroySession(s);
+    }
+
+    /** BIND_CONN_TO_SESSION (section 18.34): only the client's own principal may add a connection. */
+    public void checkBindConnection(Session s, Principal caller, InetSocketAddress from) throws NfsException {
+        requireOwner(s.client(), caller, from, NfsStatus.WRONG_CRED, "BIND_CONN_TO_SESSION");
+    }
+
+    void destroySession(Session s) {
         s.destroy();
         sessions.remove(new OpaqueKey(s.id()));
         s.client().sessions.remove(s);
@@ -299,7 +401,7 @@ public final class StateManager {
     public record Replay(byte[] cachedReply) implements SlotDecision {
     }
 
-    public SlotDecision enterSlot(Session s, int slotId, int seq) throws NfsException {
+    public SlotDecision enterSlot(Session s, int slotId, int seq, Principal caller) throws NfsException {
         if (slotId < 0 || slotId >= s.slotCount()) {
             throw new NfsException(NfsStatus.BADSLOT, "slot " + slotId + " of " + s.slotCount());
         }
@@ -308,6 +410,10 @@ public final class StateManager {
             if (seq == slot.seqid) {
                 if (slot.inProgress) {
                     throw new NfsException(NfsStatus.DELAY, "retransmission of a request in progress");
+                }
+                if (!caller.equals(s.slotPrincipal(slotId))) {
+                    // a reply is only replayed to whoever made the call (section 2.10.6.1.3.1: false retry)
+                    throw new NfsException(NfsStatus.SEQ_FALSE_RETRY, "retry by another principal");
                 }
                 if (slot.cachedReply == null) {
                     throw new NfsException(NfsStatus.RETRY_UNCACHED_REP, "reply was not cached");
@@ -322,6 +428,7 @@ public final class StateManager {
                 throw new NfsException(NfsStatus.DELAY, "slot busy");
             }
             slot.seqid = seq;
+            s.slotPrincipal(slotId, caller);
             slot.inProgress = true;
             slot.cachedReply = null;
             return new Execute(slot);
@@ -372,12 +479,11 @@ public final class StateManager {
             }
             return mine;
         }
-        OpenState o = new OpenState(newOther(), client, file, owner);
+        OpenState o = register(other -> new OpenState(other, client, file, owner));
         o.access = access;
         o.deny = deny;
         o.accessHistory = access;
         o.denyHistory = deny;
-        states.put(new OpaqueKey(o.other), o);
         client.openOwners.add(owner);
         return o;
     }
@@ -406,12 +512,12 @@ public final class StateManager {
 
     private void release(OpenState o) {
         o.closed = true;
-        states.remove(new OpaqueKey(o.other));
+        unregister(o);
         for (State st : new ArrayList<>(states.values())) {
             if (st instanceof LockState l && l.open == o) {
                 locks.releaseAll(l.file, l.owner);
                 l.closed = true;
-                states.remove(new OpaqueKey(l.other));
+                unregister(l);
             }
         }
         onOpenReleased.accept(o);
@@ -422,7 +528,7 @@ public final class StateManager {
     /** Finds the state a non-special stateid names, checking seqid and ownership. */
     public State find(StateId id, ClientRecord client) throws NfsException {
         byte[] other = id.other();
-        if (ByteBuffer.wrap(other).getInt() != bootEpoch) {
+        if (!ids.isCurrent(other)) {
             throw new NfsException(NfsStatus.STALE_STATEID, "stateid from before a restart");
         }
         State st = states.get(new OpaqueKey(other));
@@ -469,7 +575,7 @@ public final class StateManager {
             throw new NfsException(NfsStatus.LOCKS_HELD, "lock stateid still holds locks");
         }
         l.closed = true;
-        states.remove(new OpaqueKey(l.other));
+        unregister(l);
     }
 
     // ----- byte-range locks (section 18.10-18.12) -----
@@ -480,9 +586,8 @@ public final class StateManager {
                 return l;
             }
         }
-        LockState l = new LockState(newOther(), client, open.file, owner, open);
+        LockState l = register(other -> new LockState(other, client, open.file, owner, open));
         l.seqid = 0;
-        states.put(new OpaqueKey(l.other), l);
         client.lockOwners.add(owner);
         return l;
     }
@@ -556,8 +661,9 @@ public final class StateManager {
                 log.warn("cannot update the client record store: {}", e.getMessage());
             }
         }
-        clients.remove(c.clientId());
-        clientsByOwner.remove(key(c.ownerId()), c);
+        clients.remove(c.clientId(), c);
+        confirmedByOwner.remove(key(c.ownerId()), c);
+        unconfirmedByOwner.remove(key(c.ownerId()), c);
         for (Session s : new ArrayList<>(c.sessions)) {
             destroySession(s);
         }
@@ -568,7 +674,7 @@ public final class StateManager {
                 } else if (st instanceof LockState l) {
                     locks.releaseAll(l.file, l.owner);
                     l.closed = true;
-                    states.remove(new OpaqueKey(l.other));
+                    unregister(l);
                 }
             }
         }
@@ -578,8 +684,19 @@ public final class StateManager {
         return Optional.ofNullable(clients.get(id));
     }
 
-    private byte[] newOther() {
-        return ByteBuffer.allocate(12).putInt(bootEpoch).putLong(counter.incrementAndGet()).array();
+    /** Puts a new state under a fresh unguessable "other" (re-drawn on the 2^-64 chance it is taken). */
+    private <T extends State> T register(java.util.function.Function<byte[], T> make) {
+        T st;
+        do {
+            st = make.apply(ids.stateOther());
+        } while (states.putIfAbsent(new OpaqueKey(st.other), st) != null);
+        st.client.liveStates.add(st);
+        return st;
+    }
+
+    private void unregister(State st) {
+        states.remove(new OpaqueKey(st.other));
+        st.client.liveStates.remove(st);
     }
 
     static String printable(byte[] b) {

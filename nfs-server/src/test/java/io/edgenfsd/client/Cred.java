@@ -4,9 +4,19 @@ package io.edgenfsd.client;
  * RPC credentials the client sends: AUTH_SYS with uid, gid and supplementary gids, AUTH_NONE, or (for
  * malformed-input tests) an arbitrary flavor with an arbitrary body.
  */
-public record Cred(int flavor, int uid, int gid, int[] gids, byte[] rawBody) {
+public record Cred(int flavor, int uid, int gid, int[] gids, byte[] rawBody, String machine) {
     public static final int AUTH_NONE = 0;
     public static final int AUTH_SYS = 1;
+    public static final String DEFAULT_MACHINE = "edge-nfsd-test";
+
+    public Cred(int flavor, int uid, int gid, int[] gids, byte[] rawBody) {
+        this(flavor, uid, gid, gids, rawBody, DEFAULT_MACHINE);
+    }
+
+    /** AUTH_SYS from another machine name: a different principal even with the same uid and gid. */
+    public static Cred sysOn(String machine, int uid, int gid, int... gids) {
+        return new Cred(AUTH_SYS, uid, gid, gids, null, machine);
+    }
 
     public static Cred sys(int uid, int gid, int... gids) {
         return new Cred(AUTH_SYS, uid, gid, gids, null);
@@ -38,7 +48,7 @@ public record Cred(int flavor, int uid, int gid, int[] gids, byte[] rawBody) {
 
     /** authsys_parms (RFC 5531 appendix A). */
     public byte[] authSysBody() {
-        XdrOut b = new XdrOut().int32(0).string("edge-nfsd-test").int32(uid).int32(gid).int32(gids.length);
+        XdrOut b = new XdrOut().int32(0).string(machine).int32(uid).int32(gid).int32(gids.length);
         for (int g : gids) {
             b.int32(g);
         }

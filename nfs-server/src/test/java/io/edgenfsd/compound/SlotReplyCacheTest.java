@@ -157,11 +157,17 @@ class SlotReplyCacheTest extends ProtocolTestBase {
     }
 
     @Test
-    void exchangeIdAgainWithTheSameVerifierReturnsTheSameClient() {
+    void exchangeIdAgainWithTheSameVerifierReturnsTheSameConfirmedClient() {
         byte[] owner = ("same-" + System.nanoTime()).getBytes(StandardCharsets.UTF_8);
         byte[] v = {1, 2, 3, 4, 5, 6, 7, 8};
-        long a = root.send(new Compound().exchangeId(v, owner, 0)).orThrow()
+        Res.ExchangeId first = root.send(new Compound().exchangeId(v, owner, 0)).orThrow()
+                .body(Op.EXCHANGE_ID, Res.ExchangeId.class);
+        long a = first.clientId();
+        long unconfirmedAgain = root.send(new Compound().exchangeId(v, owner, 0)).orThrow()
                 .body(Op.EXCHANGE_ID, Res.ExchangeId.class).clientId();
+        assertThat(unconfirmedAgain).as("an unconfirmed record is replaced (RFC 8881 18.35.4 case 4)").isNotEqualTo(a);
+        a = unconfirmedAgain;
+        root.send(new Compound().createSession(a, 1, 0, 4, 0)).orThrow();
         long b = root.send(new Compound().exchangeId(v, owner, 0)).orThrow()
                 .body(Op.EXCHANGE_ID, Res.ExchangeId.class).clientId();
         long c = root.send(new Compound().exchangeId(new byte[8], owner, 0)).orThrow()

@@ -16,8 +16,9 @@ class LeaseExpiryTest {
     private static final FileKey FILE = new FileKey(1, 42);
 
     private static ClientRecord confirmed(StateManager sm, String name) throws NfsException {
-        ClientRecord c = sm.exchangeId(name.getBytes(StandardCharsets.UTF_8), new byte[8], false).client();
-        sm.createSession(c.clientId(), c.createSessionSeq(), rec -> new byte[0]);
+        ClientRecord c = sm.exchangeId(name.getBytes(StandardCharsets.UTF_8), new byte[8], false,
+                Principal.ANONYMOUS, StateProtection.NONE, null).client();
+        sm.createSession(c.clientId(), c.createSessionSeq(), Principal.ANONYMOUS, null, rec -> new byte[0]);
         return c;
     }
 
