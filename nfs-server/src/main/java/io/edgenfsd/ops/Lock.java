@@ -32,12 +32,13 @@ public final class Lock implements Operation {
         boolean newOwner = in.readBool();
         StateId openId = null;
         StateId lockId = null;
-        LockOwner owner = null;
+        byte[] ownerBytes = null;
         if (newOwner) {
             in.readInt(); // open_seqid
             openId = StateId.decode(in);
             in.readInt(); // lock_seqid
-            owner = new LockOwner(in.readLong(), in.readOpaque(1024));
+            in.readLong(); // lock_owner4.clientid: ignored in 4.1, the session names the client (section 18.10.3)
+            ownerBytes = in.readOpaque(1024);
         } else {
             lockId = StateId.decode(in);
             in.readInt(); // lock_seqid
@@ -51,10 +52,8 @@ public final class Lock implements Operation {
         state.checkGrace(client, reclaim);
         OpenState open;
         LockState existing = null;
+        LockOwner owner = ownerBytes == null ? null : new LockOwner(client.clientId(), ownerBytes);
         if (newOwner) {
-            if (owner.clientId() != client.clientId()) {
-                throw new NfsException(NfsStatus.STALE_CLIENTID, "lock owner of another client");
-            }
             State st = state.find(ctx.resolveStateId(openId), client);
             if (!(st instanceof OpenState o)) {
                 throw new NfsException(NfsStatus.BAD_STATEID, "open_to_lock_owner needs an open stateid");

@@ -20,7 +20,8 @@ public final class LockTest implements Operation {
         int type = in.readInt();
         long offset = in.readLong();
         long length = in.readLong();
-        LockOwner owner = new LockOwner(in.readLong(), in.readOpaque(1024));
+        in.readLong(); // lock_owner4.clientid: ignored in 4.1, the session names the client (section 18.11.3)
+        byte[] ownerBytes = in.readOpaque(1024);
         boolean write = LockSupport.isWrite(type);
         long end = LockSupport.end(offset, length);
         Inode file = ctx.current();
@@ -32,7 +33,7 @@ public final class LockTest implements Operation {
         if (!st.isRegular()) {
             throw new NfsException(st.isDirectory() ? NfsStatus.ISDIR : NfsStatus.INVAL);
         }
-        ctx.client();
+        LockOwner owner = new LockOwner(ctx.client().clientId(), ownerBytes);
         Optional<ByteRangeLocks.Lock> c = ctx.server().state().locks().conflict(file.key(), owner, write, offset, end);
         if (c.isPresent()) {
             throw LockSupport.denied(c.get());

@@ -58,7 +58,7 @@ public final class Open implements Operation {
         in.readInt(); // seqid: unused in 4.1 (section 8.13)
         int shareAccess = in.readInt();
         int deny = in.readInt();
-        long ownerClient = in.readLong();
+        in.readLong(); // open_owner4.clientid: see below
         byte[] ownerBytes = in.readOpaque(1024);
         int openType = in.readInt();
         int createMode = -1;
@@ -103,10 +103,8 @@ public final class Open implements Operation {
         if (claim == CLAIM_DELEGATE_PREV || claim == CLAIM_DELEG_PREV_FH) {
             throw new NfsException(NfsStatus.NOTSUPP, "delegation reclaim");
         }
+        // In 4.1 the clientid inside open_owner4 is ignored: the session names the client (section 18.16.3).
         ClientRecord client = ctx.client();
-        if (ownerClient != client.clientId()) {
-            throw new NfsException(NfsStatus.STALE_CLIENTID, "open owner of another client");
-        }
         LocalFs fs = ctx.server().fs();
         Inode cur = ctx.current();
         boolean reclaim = claim == CLAIM_PREVIOUS;

@@ -127,11 +127,26 @@ class LockAndStateidTest extends ProtocolTestBase {
     void lockWithAStateidOfAnotherClientOrFileIsRefused() {
         assertThat(root.compound(c -> c.putfh(mine.fh()).lockNew(Op.READ_LT, 0, 1, theirs.stateid(),
                 root.clientId(), OWNER_A)).status()).isEqualTo(NfsStatus.BAD_STATEID);
-        assertThat(root.compound(c -> c.putfh(mine.fh()).lockNew(Op.READ_LT, 0, 1, mine.stateid(),
-                other.clientId(), OWNER_A)).status()).isEqualTo(NfsStatus.STALE_CLIENTID);
         NfsSession.OpenFile second = root.create(dirFh, "second", Attrs.none());
         assertThat(root.compound(c -> c.putfh(second.fh()).lockNew(Op.READ_LT, 0, 1, mine.stateid(),
                 root.clientId(), OWNER_A)).status()).isEqualTo(NfsStatus.BAD_STATEID);
+    }
+
+    @Test
+    void theClientIdInsideALockOwnerIsIgnoredAndTakenFromTheSession() {
+        // RFC 8881 18.10.3/18.11.3: naming 0, or another client, changes nothing about whose owner it is
+        lock(root, mine, OWNER_A, Op.WRITE_LT, 0, 10);
+        CompoundReply zero = root.compound(c -> c.putfh(mine.fh()).lockNew(Op.WRITE_LT, 20, 10, mine.stateid(), 0,
+                OWNER_A));
+        assertThat(zero.status()).isEqualTo(NfsStatus.OK);
+        assertThat(root.compound(c -> c.putfh(mine.fh()).lockt(Op.WRITE_LT, 0, 30, other.clientId(), OWNER_A))
+                .status()).as("still root's own owner, so no conflict with itself").isEqualTo(NfsStatus.OK);
+        CompoundReply t = other.compound(c -> c.putfh(theirs.fh()).lockt(Op.WRITE_LT, 0, 1, root.clientId(), OWNER_A));
+        assertThat(t.status()).as("the same bytes from another client are another owner").isEqualTo(NfsStatus.DENIED);
+        assertThat(t.body(Op.LOCKT, Res.LockDenied.class).clientId()).isEqualTo(root.clientId());
+        CompoundReply impostor = other.compound(c -> c.putfh(theirs.fh()).lockNew(Op.WRITE_LT, 0, 1, theirs.stateid(),
+                root.clientId(), OWNER_A));
+        assertThat(impostor.status()).isEqualTo(NfsStatus.DENIED);
     }
 
     @Test
