@@ -3,11 +3,10 @@ package io.edgenfsd.state;
 import io.edgenfsd.vfs.FileKey;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * POSIX-style byte-range locks among NFS lock-owners. Ranges are [start, end) in unsigned 64-bit space;
@@ -22,11 +21,14 @@ public final class ByteRangeLocks {
         }
     }
 
-    private final Map<FileKey, List<Lock>> byFile = new HashMap<>();
+    /**
+     * Locks per file. Every operation runs inside the map's per-key compute, which serialises the operations
+     * on one file (and only on it); a file's entry goes when its last lock does.
+     */
+    private final ConcurrentHashMap<FileKey, List<Lock>> byFile = new ConcurrentHashMap<>();
 
-    /** The first lock of another owner that conflicts with the request, if any. */
-    public synchronized Optional<Lock> conflict(FileKey file, LockOwner owner, boolean write, long start, long end) {
-        for (Lock l : byFile.getOrDefault(file, List.of())) {
+    private static Optional<Lock> conflictIn(List<Lock> list, LockOwner owner, boolean write, long start, long end) {
+        for (Lock l : list) {
             if (!l.owner.equals(owner) && (write || l.write) && l.overlaps(start, end)) {
                 return Optional.of(l);
             }
@@ -34,45 +36,68 @@ public final class ByteRangeLocks {
         return Optional.empty();
     }
 
+    /** The first lock of another owner that conflicts with the request, if any. */
+    public Optional<Lock> conflict(FileKey file, LockOwner owner, boolean write, long start, long end) {
+        List<Optional<Lock>> r = new ArrayList<>(1);
+        byFile.computeIfPresent(file, (k, list) -> {
+            r.add(conflictIn(list, owner, write, start, end));
+            return list;
+        });
+        return r.isEmpty() ? Optional.empty() : r.get(0);
+    }
+
     /** Adds the lock, replacing the owner's own locks in the range (POSIX upgrade/downgrade/merge). */
-    public synchronized Optional<Lock> lock(FileKey file, LockOwner owner, boolean write, long start, long end) {
-        Optional<Lock> c = conflict(file, owner, write, start, end);
-        if (c.isPresent()) {
-            return c;
-        }
-        List<Lock> list = byFile.computeIfAbsent(file, k -> new ArrayList<>());
-        removeRange(list, owner, start, end);
-        list.add(new Lock(owner, write, start, end));
-        return Optional.empty();
+    public Optional<Lock> lock(FileKey file, LockOwner owner, boolean write, long start, long end) {
+        List<Optional<Lock>> r = new ArrayList<>(1);
+        byFile.compute(file, (k, list) -> {
+            List<Lock> l = list == null ? new ArrayList<>() : list;
+            Optional<Lock> c = conflictIn(l, owner, write, start, end);
+            r.add(c);
+            if (c.isEmpty()) {
+                removeRange(l, owner, start, end);
+                l.add(new Lock(owner, write, start, end));
+            }
+            return l.isEmpty() ? null : l;
+        });
+        return r.get(0);
     }
 
-    public synchronized void unlock(FileKey file, LockOwner owner, long start, long end) {
-        List<Lock> list = byFile.get(file);
-        if (list != null) {
+    public void unlock(FileKey file, LockOwner owner, long start, long end) {
+        byFile.computeIfPresent(file, (k, list) -> {
             removeRange(list, owner, start, end);
-            if (list.isEmpty()) {
-                byFile.remove(file);
-            }
-        }
+            return list.isEmpty() ? null : list;
+        });
     }
 
-    public synchronized void releaseAll(FileKey file, LockOwner owner) {
-        List<Lock> list = byFile.get(file);
-        if (list != null) {
+    public void releaseAll(FileKey file, LockOwner owner) {
+        byFile.computeIfPresent(file, (k, list) -> {
             list.removeIf(l -> l.owner.equals(owner));
-            if (list.isEmpty()) {
-                byFile.remove(file);
-            }
-        }
+            return list.isEmpty() ? null : list;
+        });
     }
 
-    public synchronized boolean holdsAny(FileKey file, LockOwner owner) {
-        for (Lock l : byFile.getOrDefault(file, List.of())) {
-            if (l.owner.equals(owner)) {
-                return true;
+    public boolean holdsAny(FileKey file, LockOwner owner) {
+        boolean[] r = new boolean[1];
+        byFile.computeIfPresent(file, (k, list) -> {
+            for (Lock l : list) {
+                if (l.owner.equals(owner)) {
+                    r[0] = true;
+                    break;
+                }
             }
-        }
-        return false;
+            return list;
+        });
+        return r[0];
+    }
+
+    /** Byte ranges held, over all files (for status reporting). */
+    public int size() {
+        int[] n = new int[1];
+        byFile.forEach((k, list) -> byFile.computeIfPresent(k, (k2, l) -> {
+            n[0] += l.size();
+            return l;
+        }));
+        return n[0];
     }
 
     private static void removeRange(List<Lock> list, LockOwner owner, long start, long end) {

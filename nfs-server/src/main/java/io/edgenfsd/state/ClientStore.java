@@ -10,25 +10,43 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The clients that may reclaim after a restart (RFC 8881 section 8.4.2.1): the co_ownerid of every
  * confirmed client, kept in {@code <state-dir>/clients}, one base64 line each. Rewritten atomically
  * (temporary file, fsync, rename, directory fsync) whenever the set changes, so a power cut leaves either
  * the old or the new list.
+ *
+ * <p>The writes are done by one writer thread, never by the caller and never under a state lock: a change
+ * returns a future that completes once a file containing it is durable. Changes that arrive while a write is
+ * queued share it, so 3,000 leases expiring at once cost one rewrite, not 3,000.
  */
 public final class ClientStore {
     private final Path file;
     private final Set<String> owners = new HashSet<>();
+    /** The write that will contain every change made so far, if one is queued and not yet started. */
+    private CompletableFuture<Void> pending;
+    private final ThreadPoolExecutor writer = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "edge-nfsd-client-store");
+                t.setDaemon(true);
+                return t;
+            });
 
     public ClientStore(Path stateDir) {
         this.file = stateDir.resolve("clients");
+        writer.allowCoreThreadTimeOut(true);
     }
 
-    /** The clients recorded by the previous run. */
+    /** The clients recorded by the previous run (read once at startup, before any client is served). */
     public synchronized Set<String> load() throws IOException {
         owners.clear();
         try {
@@ -51,28 +69,48 @@ public final class ClientStore {
         return Base64.getEncoder().encodeToString(ownerId);
     }
 
-    public synchronized void add(byte[] ownerId) throws IOException {
-        if (owners.add(key(ownerId))) {
-            write();
+    public synchronized CompletableFuture<Void> add(byte[] ownerId) {
+        return owners.add(key(ownerId)) ? schedule() : CompletableFuture.completedFuture(null);
+    }
+
+    public synchronized CompletableFuture<Void> remove(byte[] ownerId) {
+        return owners.remove(key(ownerId)) ? schedule() : CompletableFuture.completedFuture(null);
+    }
+
+    /** Removes the clients with these keys (those that did not reclaim, at the end of grace). */
+    public synchronized CompletableFuture<Void> removeKeys(Collection<String> keys) {
+        return owners.removeAll(keys) ? schedule() : CompletableFuture.completedFuture(null);
+    }
+
+    public synchronized int size() {
+        return owners.size();
+    }
+
+    private CompletableFuture<Void> schedule() {
+        if (pending == null) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            pending = f;
+            writer.execute(() -> flush(f));
+        }
+        return pending;
+    }
+
+    private void flush(CompletableFuture<Void> done) {
+        List<String> lines;
+        synchronized (this) {
+            lines = new ArrayList<>(owners);
+            pending = null; // changes from here on need (and queue) another write
+        }
+        try {
+            write(lines);
+            done.complete(null);
+        } catch (IOException | RuntimeException e) {
+            done.completeExceptionally(e);
         }
     }
 
-    public synchronized void remove(byte[] ownerId) throws IOException {
-        if (owners.remove(key(ownerId))) {
-            write();
-        }
-    }
-
-    /** Keeps only the given clients (those that reclaimed, at the end of grace). */
-    public synchronized void retain(Set<String> keep) throws IOException {
-        if (owners.retainAll(keep)) {
-            write();
-        }
-    }
-
-    private void write() throws IOException {
+    private void write(List<String> lines) throws IOException {
         Path tmp = file.resolveSibling("clients.tmp");
-        List<String> lines = new ArrayList<>(owners);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ch.write(java.nio.ByteBuffer.wrap((String.join("\n", lines) + "\n").getBytes(StandardCharsets.US_ASCII)));

@@ -1,54 +1,56 @@
 package io.edgenfsd.state;
 
+import io.edgenfsd.rpc.Credentials;
+import io.edgenfsd.rpc.RpcConnection;
 import io.edgenfsd.status.NfsException;
 import io.edgenfsd.status.NfsStatus;
 import io.edgenfsd.vfs.FileKey;
-import io.edgenfsd.xdr.OpaqueKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.edgenfsd.rpc.RpcConnection;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * Clients, sessions, opens and locks (RFC 8881 chapters 2.10, 8, 9, 18.35-18.37). Ids are unguessable
- * (see {@link IdAllocator}); client records keep the principal that made them, and only that principal may
- * take over, confirm, bind to or destroy them (see {@link #exchangeId} and {@link #createSession}).
+ * Clients, sessions, opens and locks (RFC 8881 chapters 2.10, 8, 9, 18.35-18.37), as one front over the
+ * parts that hold them, each with its own locking and none held across disk I/O:
+ * <ul>
+ *   <li>{@link ClientTable}: client records and leases (EXCHANGE_ID's cases, confirmation, expiry);</li>
+ *   <li>{@link Grace}: the grace period and the record store, written by the store's own thread;</li>
+ *   <li>{@link SessionTable}: sessions, each guarding its own slots;</li>
+ *   <li>{@link FileStates}: opens and lock states, locked per file;</li>
+ *   <li>{@link IdAllocator}: unguessable client ids, session ids and stateids.</li>
+ * </ul>
+ * Client records keep the principal that made them; only that principal may take over, confirm, bind to
+ * or destroy them (see {@link #exchangeId} and {@link #createSession}).
  */
 public final class StateManager {
     private static final Logger log = LoggerFactory.getLogger(StateManager.class);
 
     public static final int MAX_SLOTS = 64;
+    /** How long CREATE_SESSION waits for a new client's record to be durable before answering anyway. */
+    static final long RECORD_WAIT_SECONDS = 30;
+    /** Up to this many expiries in one sweep are logged one by one; more as one line. */
+    static final int LOG_EACH_EXPIRY = 10;
 
     private final byte[] bootVerifier;
     private final IdAllocator ids;
     private final Refusals refusals = new Refusals();
     private final int leaseSeconds;
-
-    private final Map<Long, ClientRecord> clients = new ConcurrentHashMap<>();
-    private final Map<String, ClientRecord> confirmedByOwner = new ConcurrentHashMap<>();
-    private final Map<String, ClientRecord> unconfirmedByOwner = new ConcurrentHashMap<>();
-    private final Map<OpaqueKey, Session> sessions = new ConcurrentHashMap<>();
-    private final Map<OpaqueKey, State> states = new ConcurrentHashMap<>();
-    private final ByteRangeLocks locks = new ByteRangeLocks();
-    private volatile Consumer<OpenState> onOpenReleased = s -> { };
-
-    private final ClientStore store;
-    /** Clients of the previous run that have not yet finished reclaiming (section 8.4.2). */
-    private final Set<String> mayReclaim = ConcurrentHashMap.newKeySet();
-    private final Set<String> reclaimed = ConcurrentHashMap.newKeySet();
+    private final ClientTable clients;
+    private final Grace grace;
+    private final SessionTable sessions;
+    private final FileStates files;
 
     public StateManager(int leaseSeconds) {
         this(leaseSeconds, null);
@@ -56,10 +58,13 @@ public final class StateManager {
 
     public StateManager(int leaseSeconds, ClientStore store) {
         this.leaseSeconds = leaseSeconds;
-        this.store = store;
         long now = System.currentTimeMillis();
         this.ids = new IdAllocator((int) (now / 1000));
         this.bootVerifier = ByteBuffer.allocate(8).putLong(System.nanoTime() ^ now).array();
+        this.clients = new ClientTable(ids, refusals, leaseSeconds);
+        this.grace = new Grace(store);
+        this.sessions = new SessionTable(ids);
+        this.files = new FileStates(ids);
     }
 
     public int leaseSeconds() {
@@ -72,82 +77,30 @@ public final class StateManager {
     }
 
     public void onOpenReleased(Consumer<OpenState> c) {
-        onOpenReleased = c;
+        files.onOpenReleased(c);
     }
 
-    private static String key(byte[] b) {
-        return Base64Key.of(b);
-    }
-
-    // ----- clients (EXCHANGE_ID, section 18.35.4) -----
+    // ----- clients (EXCHANGE_ID, section 18.35.4; DESTROY_CLIENTID, 18.50) -----
 
     public record ExchangeResult(ClientRecord client, boolean confirmed) {
     }
 
-    private ClientRecord live(ClientRecord c) {
-        return c == null || c.expired ? null : c;
-    }
-
-    private boolean leaseExpired(ClientRecord c) {
-        return System.nanoTime() - c.lastRenewNanos > TimeUnit.SECONDS.toNanos(leaseSeconds);
-    }
-
-    /**
-     * EXCHANGE_ID's nine cases (RFC 8881 section 18.35.4). A confirmed record is only ever replaced by its
-     * own principal (a client restart, case 5, and then only once the new record is confirmed); a different
-     * principal gets NFS4ERR_CLID_INUSE while the record has state and an unexpired lease (case 3).
-     */
-    public synchronized ExchangeResult exchangeId(byte[] ownerId, byte[] verifier, boolean update, Principal caller,
-                                                  StateProtection protection, InetSocketAddress from)
-            throws NfsException {
-        String k = key(ownerId);
-        ClientRecord conf = live(confirmedByOwner.get(k));
-        if (update) {
-            if (conf == null) {
-                throw new NfsException(NfsStatus.NOENT, "update of a client with no confirmed record"); // case 7
-            }
-            if (!conf.principal().equals(caller)) {
-                throw refusals.refuse(conf, caller, from, NfsStatus.PERM, "EXCHANGE_ID update"); // case 9
-            }
-            if (!Arrays.equals(conf.verifier(), verifier)) {
-                throw new NfsException(NfsStatus.NOT_SAME, "verifier differs on update"); // case 8
-            }
-            return new ExchangeResult(conf, true); // case 6
+    /** See {@link ClientTable#exchange}; a record it displaced (18.35.4 case 3) loses its state here. */
+    public ExchangeResult exchangeId(byte[] ownerId, byte[] verifier, boolean update, Principal caller,
+                                     StateProtection protection, InetSocketAddress from) throws NfsException {
+        ClientTable.Exchange x = clients.exchange(ownerId, verifier, update, caller, protection, from);
+        if (x.displaced() != null) {
+            release(x.displaced(), true);
         }
-        if (conf != null) {
-            if (!conf.principal().equals(caller)) { // case 3
-                boolean protectedRecord = conf.hasState() || conf.protection().machineCredential();
-                if (protectedRecord && !leaseExpired(conf)) {
-                    throw refusals.refuse(conf, caller, from, NfsStatus.CLID_INUSE, "EXCHANGE_ID with the owner");
-                }
-                log.info("client {} of {} replaced by {}: it held no state or its lease had expired",
-                        printable(ownerId), conf.principal(), caller);
-                expire(conf);
-            } else if (Arrays.equals(conf.verifier(), verifier)) {
-                return new ExchangeResult(conf, true); // case 2
-            }
-            // case 5 (same principal, new verifier): the old record lives until the new one is confirmed
-        }
-        ClientRecord unconf = unconfirmedByOwner.remove(k); // case 4
-        if (unconf != null) {
-            unconf.expired = true;
-            clients.remove(unconf.clientId(), unconf);
-        }
-        ClientRecord rec;
-        do {
-            rec = new ClientRecord(ids.clientId(), Arrays.copyOf(ownerId, ownerId.length),
-                    Arrays.copyOf(verifier, verifier.length), caller, protection);
-        } while (clients.putIfAbsent(rec.clientId(), rec) != null);
-        unconfirmedByOwner.put(k, rec);
-        return new ExchangeResult(rec, false); // case 1
+        return x.result();
     }
 
     public ClientRecord client(long clientId) throws NfsException {
-        ClientRecord c = clients.get(clientId);
-        if (c == null || c.expired) {
-            throw new NfsException(NfsStatus.STALE_CLIENTID, "unknown client id " + Long.toHexString(clientId));
-        }
-        return c;
+        return clients.client(clientId);
+    }
+
+    public Optional<ClientRecord> findClient(long id) {
+        return Optional.ofNullable(clients.find(id));
     }
 
     /** The caller must be the client's own principal for client id and session maintenance. */
@@ -162,22 +115,26 @@ public final class StateManager {
      * DESTROY_CLIENTID (section 18.50): only by the principal that made the client, and not while it still
      * has sessions, opens or locks.
      */
-    public synchronized void destroyClient(long clientId, Principal caller, InetSocketAddress from)
-            throws NfsException {
-        ClientRecord c = client(clientId);
+    public void destroyClient(long clientId, Principal caller, InetSocketAddress from) throws NfsException {
+        ClientRecord c = clients.client(clientId);
         requireOwner(c, caller, from, NfsStatus.WRONG_CRED, "DESTROY_CLIENTID");
-        if (c.hasState()) {
-            throw new NfsException(NfsStatus.CLIENTID_BUSY, "client still has sessions, opens or locks");
+        synchronized (c) { // against a CREATE_SESSION of the same client making a session meanwhile
+            if (c.hasState()) {
+                throw new NfsException(NfsStatus.CLIENTID_BUSY, "client still has sessions, opens or locks");
+            }
+            if (!clients.remove(c)) {
+                throw new NfsException(NfsStatus.STALE_CLIENTID, "client already gone");
+            }
         }
-        expire(c);
+        release(c, true);
     }
 
     /**
      * SP4_MACH_CRED (section 2.10.8.3): an operation the client listed in spo_must_enforce needs the machine
      * credential, i.e. the principal of the EXCHANGE_ID that made the record.
      */
-    public void checkMachineCredential(ClientRecord c, int opcode, io.edgenfsd.rpc.Credentials caller,
-                                       InetSocketAddress from) throws NfsException {
+    public void checkMachineCredential(ClientRecord c, int opcode, Credentials caller, InetSocketAddress from)
+            throws NfsException {
         if (c.protection().enforces(opcode)) {
             checkMachineCredential(c, opcode, Principal.of(caller), from);
         }
@@ -193,94 +150,32 @@ public final class StateManager {
 
     /** Marks the client's reclaims done; false when it already said so (NFS4ERR_COMPLETE_ALREADY). */
     public boolean reclaimComplete(ClientRecord c) {
-        synchronized (c) {
-            if (c.reclaimComplete) {
-                return false;
-            }
-            c.reclaimComplete = true;
-        }
-        String k = key(c.ownerId());
-        if (mayReclaim.contains(k)) {
-            reclaimed.add(k);
-            if (reclaimed.containsAll(mayReclaim)) {
-                endGrace("every client of the previous run has reclaimed");
-            }
-        }
-        return true;
+        return grace.reclaimComplete(c);
     }
 
     // ----- grace period (section 8.4.2) -----
-
-    private volatile long graceEndNanos = System.nanoTime();
-    private volatile boolean graceActive;
 
     /**
      * Starts a grace period for the clients of the previous run: they may reclaim opens and locks, and
      * everyone else's new opens and locks wait (NFS4ERR_GRACE) until it ends, or until all of them said
      * RECLAIM_COMPLETE.
      */
-    public synchronized void startGrace(Set<String> previousClients, long seconds) {
-        mayReclaim.clear();
-        mayReclaim.addAll(previousClients);
-        if (previousClients.isEmpty() || seconds <= 0) {
-            graceActive = false;
-            return;
-        }
-        graceEndNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        graceActive = true;
-        log.info("grace period of {} s for {} client(s) of the previous run to reclaim their state", seconds,
-                previousClients.size());
+    public void startGrace(Set<String> previousClients, long seconds) {
+        grace.start(previousClients, seconds);
     }
 
     public boolean inGrace() {
-        if (graceActive && System.nanoTime() - graceEndNanos >= 0) {
-            endGrace("its time is up");
-        }
-        return graceActive;
-    }
-
-    private synchronized void endGrace(String why) {
-        if (!graceActive) {
-            return;
-        }
-        graceActive = false;
-        log.info("grace period over: {}", why);
-        Set<String> gone = new java.util.HashSet<>(mayReclaim);
-        gone.removeAll(reclaimed);
-        mayReclaim.clear();
-        if (store != null && !gone.isEmpty()) {
-            try {
-                for (String k : gone) {
-                    store.remove(Base64.getDecoder().decode(k));
-                }
-            } catch (java.io.IOException e) {
-                log.warn("cannot update the client record store: {}", e.getMessage());
-            }
-        }
+        return grace.inGrace();
     }
 
     /** Reclaims only in grace and only by clients of the previous run; new opens and locks only outside it. */
     public void checkGrace(ClientRecord c, boolean reclaim) throws NfsException {
-        boolean grace = inGrace();
-        if (reclaim) {
-            if (!grace || c.reclaimComplete) {
-                throw new NfsException(NfsStatus.NO_GRACE, "not in a grace period");
-            }
-            if (!mayReclaim.contains(key(c.ownerId()))) {
-                throw new NfsException(NfsStatus.RECLAIM_BAD, "client held no state before the restart");
-            }
-            return;
-        }
-        if (grace) {
-            throw new NfsException(NfsStatus.GRACE, "server is in its grace period");
-        }
+        grace.check(c, reclaim);
     }
 
     /** REMOVE and RENAME wait during grace, as knfsd does, so they cannot break a reclaim. */
     public void checkNotInGrace() throws NfsException {
-        if (inGrace()) {
-            throw new NfsException(NfsStatus.GRACE, "server is in its grace period");
-        }
+        grace.checkNotInGrace();
     }
 
     // ----- sessions (CREATE_SESSION, section 18.36) -----
@@ -291,18 +186,22 @@ public final class StateManager {
 
     /**
      * Runs CREATE_SESSION with its own replay rule: the client record carries the expected sequence id,
-     * and a retransmission of the previous one gets the previous reply.
+     * and a retransmission of the previous one gets the previous reply. A newly confirmed client is recorded
+     * for reclaim after a restart before the reply goes out: this waits (on a worker, never on the event
+     * loop: CREATE_SESSION is never run inline) for the store's writer, holding no lock.
      */
     public byte[] createSession(long clientId, int seq, Principal caller, InetSocketAddress from,
                                 CreateSessionCall body) throws NfsException {
-        ClientRecord c = client(clientId);
+        ClientRecord c = clients.client(clientId);
         // Section 18.36.4 phase 3: a principal other than the record's gets NFS4ERR_CLID_INUSE. We apply it
         // before the replay check and to confirmed records too, so that no one else gets a session on this
         // client id or the cached reply (with its session id) of the owner's CREATE_SESSION.
         requireOwner(c, caller, from, NfsStatus.CLID_INUSE, "CREATE_SESSION");
+        byte[] reply;
+        ClientRecord previous = null;
+        CompletableFuture<Void> durable = null;
         synchronized (c) {
             if (seq == c.createSessionSeq - 1 && c.cachedCreateSessionReply != null) {
-                requireOwner(c, caller, from, NfsStatus.CLID_INUSE, "CREATE_SESSION replay");
                 if (!caller.equals(c.cachedCreateSessionPrincipal)) {
                     throw refusals.refuse(c, caller, from, NfsStatus.CLID_INUSE, "CREATE_SESSION replay");
                 }
@@ -312,54 +211,46 @@ public final class StateManager {
                 throw new NfsException(NfsStatus.SEQ_MISORDERED, "create_session seq " + seq + " expected "
                         + c.createSessionSeq);
             }
-            byte[] reply = body.run(c);
+            if (c.expired) {
+                throw new NfsException(NfsStatus.STALE_CLIENTID, "client expired meanwhile");
+            }
+            reply = body.run(c);
             c.cachedCreateSessionReply = reply;
             c.cachedCreateSessionPrincipal = caller;
             c.createSessionSeq++;
             if (!c.confirmed) {
-                confirm(c);
-                if (store != null) {
-                    try {
-                        store.add(c.ownerId());
-                    } catch (java.io.IOException e) {
-                        log.warn("cannot record client for reclaim after a restart: {}", e.getMessage());
-                    }
-                }
+                previous = clients.confirm(c);
+                durable = grace.recordConfirmed(c);
             }
             c.renew();
-            return reply;
         }
+        if (previous != null) {
+            release(previous, false); // same owner: its record in the store is now the new one's
+        }
+        if (durable != null) {
+            awaitRecord(durable, c);
+        }
+        return reply;
     }
 
-    /** The unconfirmed record becomes the confirmed one; a previous incarnation's is dropped (18.35.4 case 5). */
-    private synchronized void confirm(ClientRecord c) {
-        String k = key(c.ownerId());
-        ClientRecord old = confirmedByOwner.get(k);
-        if (old != null && old != c) {
-            log.info("client {} restarted; dropping its previous state", printable(c.ownerId()));
-            expire(old, false);
+    private static void awaitRecord(CompletableFuture<Void> durable, ClientRecord c) {
+        try {
+            durable.get(RECORD_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("cannot record client {} for reclaim after a restart: {}", printable(c.ownerId()),
+                    e.getCause() != null ? e.getCause().toString() : e.toString());
         }
-        unconfirmedByOwner.remove(k, c);
-        confirmedByOwner.put(k, c);
-        c.confirmed = true;
     }
 
     public Session newSession(ClientRecord client, ChannelAttrs fore, ChannelAttrs back, int cbProgram,
                               CallbackSecurity cbSec) {
-        Session s;
-        do {
-            s = new Session(ids.sessionId(), client, fore, back, cbProgram, cbSec);
-        } while (sessions.putIfAbsent(new OpaqueKey(s.id()), s) != null);
-        client.sessions.add(s);
-        return s;
+        return sessions.create(client, fore, back, cbProgram, cbSec);
     }
 
     public Session session(byte[] id) throws NfsException {
-        Session s = sessions.get(new OpaqueKey(id));
-        if (s == null || s.destroyed() || s.client().expired) {
-            throw new NfsException(NfsStatus.BADSESSION, "unknown session");
-        }
-        return s;
+        return sessions.get(id);
     }
 
     /**
@@ -372,18 +263,12 @@ public final class StateManager {
         if (connection != null && !s.isBound(connection)) {
             throw new NfsException(NfsStatus.CONN_NOT_BOUND_TO_SESSION, "DESTROY_SESSION on an unbound connection");
         }
-        destroySession(s);
+        sessions.destroy(s);
     }
 
     /** BIND_CONN_TO_SESSION (section 18.34): only the client's own principal may add a connection. */
     public void checkBindConnection(Session s, Principal caller, InetSocketAddress from) throws NfsException {
         requireOwner(s.client(), caller, from, NfsStatus.WRONG_CRED, "BIND_CONN_TO_SESSION");
-    }
-
-    void destroySession(Session s) {
-        s.destroy();
-        sessions.remove(new OpaqueKey(s.id()));
-        s.client().sessions.remove(s);
     }
 
     public List<Session> sessionsOf(ClientRecord c) {
@@ -445,107 +330,28 @@ public final class StateManager {
     // ----- opens (section 9.7, 18.16) -----
 
     public static int shareConflict(List<OpenState> others, int access, int deny) {
-        for (OpenState o : others) {
-            if ((o.deny & access) != 0 || (o.access & deny) != 0) {
-                return 1;
-            }
-        }
-        return 0;
+        return FileStates.shareConflict(others, access, deny);
     }
 
-    public synchronized OpenState open(ClientRecord client, OpenOwner owner, FileKey file, int access, int deny)
+    public OpenState open(ClientRecord client, OpenOwner owner, FileKey file, int access, int deny)
             throws NfsException {
-        List<OpenState> others = new ArrayList<>();
-        OpenState mine = null;
-        for (State st : states.values()) {
-            if (st instanceof OpenState o && !o.closed && o.file.equals(file)) {
-                if (o.owner.equals(owner)) {
-                    mine = o;
-                } else {
-                    others.add(o);
-                }
-            }
-        }
-        if (shareConflict(others, access, deny) != 0) {
-            throw new NfsException(NfsStatus.SHARE_DENIED, "share reservation conflict");
-        }
-        if (mine != null) {
-            synchronized (mine) {
-                mine.access |= access;
-                mine.deny |= deny;
-                mine.accessHistory |= access;
-                mine.denyHistory |= deny;
-                mine.bump();
-            }
-            return mine;
-        }
-        OpenState o = register(other -> new OpenState(other, client, file, owner));
-        o.access = access;
-        o.deny = deny;
-        o.accessHistory = access;
-        o.denyHistory = deny;
-        client.openOwners.add(owner);
-        return o;
+        return files.open(client, owner, file, access, deny);
     }
 
-    public synchronized StateId downgrade(OpenState o, int access, int deny) throws NfsException {
-        synchronized (o) {
-            if ((access & ~o.access) != 0 || (deny & ~o.deny) != 0 || access == 0) {
-                throw new NfsException(NfsStatus.INVAL, "downgrade is not a subset");
-            }
-            o.access = access;
-            o.deny = deny;
-            return o.bump();
-        }
+    public StateId downgrade(OpenState o, int access, int deny) throws NfsException {
+        return files.downgrade(o, access, deny);
     }
 
-    public synchronized StateId close(OpenState o) throws NfsException {
-        for (State st : states.values()) {
-            if (st instanceof LockState l && l.open == o && !l.closed && locks.holdsAny(l.file, l.owner)) {
-                throw new NfsException(NfsStatus.LOCKS_HELD, "locks still held");
-            }
-        }
-        StateId result = o.bump();
-        release(o);
-        return result;
-    }
-
-    private void release(OpenState o) {
-        o.closed = true;
-        unregister(o);
-        for (State st : new ArrayList<>(states.values())) {
-            if (st instanceof LockState l && l.open == o) {
-                locks.releaseAll(l.file, l.owner);
-                l.closed = true;
-                unregister(l);
-            }
-        }
-        onOpenReleased.accept(o);
+    /** CLOSE (section 18.2); of two CLOSEs of one stateid only the first succeeds, the other gets BAD_STATEID. */
+    public StateId close(OpenState o) throws NfsException {
+        return files.close(o);
     }
 
     // ----- stateid lookup (section 8.2) -----
 
     /** Finds the state a non-special stateid names, checking seqid and ownership. */
     public State find(StateId id, ClientRecord client) throws NfsException {
-        byte[] other = id.other();
-        if (!ids.isCurrent(other)) {
-            throw new NfsException(NfsStatus.STALE_STATEID, "stateid from before a restart");
-        }
-        State st = states.get(new OpaqueKey(other));
-        if (st == null || st.closed || st.client != client) {
-            throw new NfsException(NfsStatus.BAD_STATEID, "unknown stateid " + id);
-        }
-        synchronized (st) {
-            if (id.seqid() != 0) {
-                if (Integer.compareUnsigned(id.seqid(), st.seqid) > 0) {
-                    throw new NfsException(NfsStatus.BAD_STATEID, "stateid seqid from the future");
-                }
-                if (id.seqid() != st.seqid) {
-                    throw new NfsException(NfsStatus.OLD_STATEID, "old stateid seqid");
-                }
-            }
-        }
-        return st;
+        return files.find(id, client);
     }
 
     public NfsStatus test(StateId id, ClientRecord client) {
@@ -565,66 +371,32 @@ public final class StateManager {
      * then, through a new lock owner request, got the same state back (we keep one lock state per owner
      * and open) must not have its late FREE_STATEID of the old incarnation free the live one.
      */
-    public synchronized void free(StateId id, ClientRecord client) throws NfsException {
-        State st = find(id, client);
-        if (st instanceof OpenState) {
-            throw new NfsException(NfsStatus.LOCKS_HELD, "FREE_STATEID of an open stateid");
-        }
-        LockState l = (LockState) st;
-        if (locks.holdsAny(l.file, l.owner)) {
-            throw new NfsException(NfsStatus.LOCKS_HELD, "lock stateid still holds locks");
-        }
-        l.closed = true;
-        unregister(l);
+    public void free(StateId id, ClientRecord client) throws NfsException {
+        files.free(id, client);
     }
 
     // ----- byte-range locks (section 18.10-18.12) -----
 
-    public synchronized LockState lockState(ClientRecord client, OpenState open, LockOwner owner) {
-        for (State st : states.values()) {
-            if (st instanceof LockState l && !l.closed && l.open == open && l.owner.equals(owner)) {
-                return l;
-            }
-        }
-        LockState l = register(other -> new LockState(other, client, open.file, owner, open));
-        l.seqid = 0;
-        client.lockOwners.add(owner);
-        return l;
+    public LockState lockState(ClientRecord client, OpenState open, LockOwner owner) throws NfsException {
+        return files.lockState(client, open, owner);
     }
 
     public ByteRangeLocks locks() {
-        return locks;
+        return files.locks();
     }
 
     /** A granted lock's new stateid, or the lock that conflicts with the request. */
     public record LockResult(StateId granted, ByteRangeLocks.Lock conflict) {
     }
 
-    /**
-     * LOCK as one step under the state lock: find or make the lock state, take the range, bump the seqid.
-     * A FREE_STATEID racing with it sees either the state before (and frees it, so a new one is made here)
-     * or after (with a newer seqid: OLD_STATEID), never a state that is about to gain a lock.
-     */
-    public synchronized LockResult lock(ClientRecord client, OpenState open, LockOwner newOwner, LockState existing,
-                                        boolean write, long start, long end) throws NfsException {
-        LockState ls = existing != null ? existing : lockState(client, open, newOwner);
-        if (ls.closed) {
-            throw new NfsException(NfsStatus.BAD_STATEID, "lock stateid was freed");
-        }
-        Optional<ByteRangeLocks.Lock> conflict = locks.lock(ls.file, ls.owner, write, start, end);
-        if (conflict.isPresent()) {
-            return new LockResult(null, conflict.get());
-        }
-        return new LockResult(ls.bump(), null);
+    /** LOCK (see {@link FileStates#lock}): refused with BAD_STATEID if a CLOSE released the open meanwhile. */
+    public LockResult lock(ClientRecord client, OpenState open, LockOwner newOwner, LockState existing,
+                           boolean write, long start, long end) throws NfsException {
+        return files.lock(client, open, newOwner, existing, write, start, end);
     }
 
-    /** LOCKU under the state lock (see {@link #lock}). */
-    public synchronized StateId unlock(LockState ls, long start, long end) throws NfsException {
-        if (ls.closed) {
-            throw new NfsException(NfsStatus.BAD_STATEID, "lock stateid was freed");
-        }
-        locks.unlock(ls.file, ls.owner, start, end);
-        return ls.bump();
+    public StateId unlock(LockState ls, long start, long end) throws NfsException {
+        return files.unlock(ls, start, end);
     }
 
     // ----- leases -----
@@ -637,66 +409,63 @@ public final class StateManager {
         expireIdleClients(System.nanoTime());
     }
 
-    /** Expires clients silent for a lease plus 5 s of slack for network delay (section 8.3). */
-    synchronized void expireIdleClients(long now) {
-        long limit = TimeUnit.SECONDS.toNanos(leaseSeconds) + TimeUnit.SECONDS.toNanos(5);
-        for (ClientRecord c : new ArrayList<>(clients.values())) {
-            if (now - c.lastRenewNanos > limit) {
-                log.info("lease of client {} expired; releasing its opens and locks", printable(c.ownerId()));
-                expire(c);
-            }
-        }
-    }
-
-    private void expire(ClientRecord c) {
-        expire(c, true);
-    }
-
-    private void expire(ClientRecord c, boolean forget) {
-        c.expired = true;
-        if (forget && store != null && c.confirmed && !mayReclaim.contains(key(c.ownerId()))) {
-            try {
-                store.remove(c.ownerId());
-            } catch (java.io.IOException e) {
-                log.warn("cannot update the client record store: {}", e.getMessage());
-            }
-        }
-        clients.remove(c.clientId(), c);
-        confirmedByOwner.remove(key(c.ownerId()), c);
-        unconfirmedByOwner.remove(key(c.ownerId()), c);
-        for (Session s : new ArrayList<>(c.sessions)) {
-            destroySession(s);
-        }
-        for (State st : new ArrayList<>(states.values())) {
-            if (st.client == c) {
-                if (st instanceof OpenState o) {
-                    release(o);
-                } else if (st instanceof LockState l) {
-                    locks.releaseAll(l.file, l.owner);
-                    l.closed = true;
-                    unregister(l);
+    /**
+     * Expires clients silent for a lease plus 5 s of slack for network delay (section 8.3). Each is taken
+     * out of the client table, then its sessions and state are released file by file, and its record is
+     * dropped from the store by the store's writer: others' operations wait for none of it.
+     */
+    void expireIdleClients(long now) {
+        List<ClientRecord> idle = clients.idle(now);
+        int expired = 0;
+        for (ClientRecord c : idle) {
+            if (clients.remove(c)) {
+                if (idle.size() <= LOG_EACH_EXPIRY) {
+                    log.info("lease of client {} expired; releasing its opens and locks", printable(c.ownerId()));
                 }
+                release(c, true);
+                expired++;
             }
+        }
+        if (idle.size() > LOG_EACH_EXPIRY) {
+            log.info("leases of {} clients expired (e.g. {}); releasing their opens and locks", expired,
+                    printable(idle.get(0).ownerId()));
         }
     }
 
-    public Optional<ClientRecord> findClient(long id) {
-        return Optional.ofNullable(clients.get(id));
+    /** Releases a client that is out of the table: sessions, opens and locks, and (if forgotten) its record. */
+    private void release(ClientRecord c, boolean forget) {
+        c.expired = true;
+        if (forget) {
+            grace.forget(c);
+        }
+        sessions.destroyAll(c);
+        try {
+            files.releaseClient(c);
+        } catch (NfsException e) {
+            log.warn("releasing the state of client {}: {}", printable(c.ownerId()), e.getMessage());
+        }
     }
 
-    /** Puts a new state under a fresh unguessable "other" (re-drawn on the 2^-64 chance it is taken). */
-    private <T extends State> T register(java.util.function.Function<byte[], T> make) {
-        T st;
-        do {
-            st = make.apply(ids.stateOther());
-        } while (states.putIfAbsent(new OpaqueKey(st.other), st) != null);
-        st.client.liveStates.add(st);
-        return st;
+    // ----- read-only counts and listings (for status reporting) -----
+
+    /** How much state the server holds right now. */
+    public record Counts(int clients, int confirmedClients, int sessions, int opens, int lockStates,
+                         int byteRangeLocks, int filesWithState) {
     }
 
-    private void unregister(State st) {
-        states.remove(new OpaqueKey(st.other));
-        st.client.liveStates.remove(st);
+    public Counts counts() {
+        return new Counts(clients.size(), clients.confirmedCount(), sessions.size(), files.openCount(),
+                files.lockStateCount(), files.locks().size(), files.fileCount());
+    }
+
+    /** The client records (confirmed or not), a snapshot. */
+    public List<ClientRecord> clients() {
+        return clients.all();
+    }
+
+    /** The sessions, a snapshot. */
+    public List<Session> sessions() {
+        return sessions.all();
     }
 
     static String printable(byte[] b) {

@@ -1,0 +1,131 @@
+package io.edgenfsd.state;
+
+import io.edgenfsd.status.NfsException;
+import io.edgenfsd.status.NfsStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The grace period after a restart and the record of who may reclaim in it (RFC 8881 section 8.4.2): the
+ * clients the store lists from the previous run may reclaim their opens and locks; everyone else's new opens
+ * and locks wait (NFS4ERR_GRACE) until it ends, or until all of them said RECLAIM_COMPLETE. The store is
+ * written by its own thread (see {@link ClientStore}); nothing here waits for it.
+ */
+final class Grace {
+    private static final Logger log = LoggerFactory.getLogger(Grace.class);
+
+    private final ClientStore store;
+    /** Clients of the previous run that have not yet finished reclaiming. */
+    private final Set<String> mayReclaim = ConcurrentHashMap.newKeySet();
+    private final Set<String> reclaimed = ConcurrentHashMap.newKeySet();
+    private volatile long endNanos = System.nanoTime();
+    private volatile boolean active;
+
+    Grace(ClientStore store) {
+        this.store = store;
+    }
+
+    synchronized void start(Set<String> previousClients, long seconds) {
+        mayReclaim.clear();
+        mayReclaim.addAll(previousClients);
+        if (previousClients.isEmpty() || seconds <= 0) {
+            active = false;
+            return;
+        }
+        endNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        active = true;
+        log.info("grace period of {} s for {} client(s) of the previous run to reclaim their state", seconds,
+                previousClients.size());
+    }
+
+    boolean inGrace() {
+        if (active && System.nanoTime() - endNanos >= 0) {
+            end("its time is up");
+        }
+        return active;
+    }
+
+    private void end(String why) {
+        Set<String> gone;
+        synchronized (this) {
+            if (!active) {
+                return;
+            }
+            active = false;
+            log.info("grace period over: {}", why);
+            gone = new HashSet<>(mayReclaim);
+            gone.removeAll(reclaimed);
+            mayReclaim.clear();
+        }
+        if (store != null && !gone.isEmpty()) {
+            store.removeKeys(gone).whenComplete((v, e) -> warnIfFailed(e));
+        }
+    }
+
+    void check(ClientRecord c, boolean reclaim) throws NfsException {
+        boolean grace = inGrace();
+        if (reclaim) {
+            if (!grace || c.reclaimComplete) {
+                throw new NfsException(NfsStatus.NO_GRACE, "not in a grace period");
+            }
+            if (!mayReclaim.contains(ClientStore.key(c.ownerId()))) {
+                throw new NfsException(NfsStatus.RECLAIM_BAD, "client held no state before the restart");
+            }
+            return;
+        }
+        if (grace) {
+            throw new NfsException(NfsStatus.GRACE, "server is in its grace period");
+        }
+    }
+
+    void checkNotInGrace() throws NfsException {
+        if (inGrace()) {
+            throw new NfsException(NfsStatus.GRACE, "server is in its grace period");
+        }
+    }
+
+    /**
+     * RECLAIM_COMPLETE: false when the client already said so. Nothing is written here: the client was
+     * recorded when it was confirmed, and those who did not reclaim are dropped from the store at the end.
+     */
+    boolean reclaimComplete(ClientRecord c) {
+        synchronized (c) {
+            if (c.reclaimComplete) {
+                return false;
+            }
+            c.reclaimComplete = true;
+        }
+        String k = ClientStore.key(c.ownerId());
+        if (mayReclaim.contains(k)) {
+            reclaimed.add(k);
+            if (reclaimed.containsAll(mayReclaim)) {
+                end("every client of the previous run has reclaimed");
+            }
+        }
+        return true;
+    }
+
+    /** A newly confirmed client: durable once the future completes (its caller waits, off the event loop). */
+    CompletableFuture<Void> recordConfirmed(ClientRecord c) {
+        return store == null ? CompletableFuture.completedFuture(null) : store.add(c.ownerId());
+    }
+
+    /** A client that is gone for good (not a previous-run client still in its grace period). */
+    void forget(ClientRecord c) {
+        if (store != null && c.confirmed && !mayReclaim.contains(ClientStore.key(c.ownerId()))) {
+            store.remove(c.ownerId()).whenComplete((v, e) -> warnIfFailed(e));
+        }
+    }
+
+    private static void warnIfFailed(Throwable e) {
+        if (e != null) {
+            log.warn("cannot update the client record store: {}", e.toString());
+        }
+    }
+}
