@@ -2,6 +2,7 @@ package io.edgenfsd.ops;
 
 import io.edgenfsd.compound.CompoundContext;
 import io.edgenfsd.status.NfsException;
+import io.edgenfsd.status.NfsStatus;
 import io.edgenfsd.compound.Operation;
 import io.edgenfsd.state.CallbackSecurity;
 import io.edgenfsd.state.ChannelAttrs;
@@ -20,6 +21,15 @@ public final class CreateSession implements Operation {
     static final int FLAG_CONN_RDMA = 0x4;
     /** A READ or WRITE of maxread/maxwrite plus room for the rest of the compound. */
     static final int HEADROOM = 8192;
+    /**
+     * Smallest channel sizes we accept (NFS4ERR_TOOSMALL below, section 18.36.3): a fore channel must carry
+     * an RPC header with a SEQUENCE compound each way; a back channel our CB_COMPOUND with CB_SEQUENCE and
+     * one more operation.
+     */
+    static final int MIN_FORE_REQUEST = 164;
+    static final int MIN_FORE_RESPONSE = 76;
+    static final int MIN_BACK_REQUEST = 128;
+    static final int MIN_BACK_RESPONSE = 64;
 
     @Override
     public void execute(CompoundContext ctx, XdrDecoder in, XdrEncoder out) throws NfsException {
@@ -55,6 +65,15 @@ public final class CreateSession implements Operation {
                 throw new io.edgenfsd.xdr.XdrException("callback security flavor " + flavor);
             }
         }
+        if ((flags & ~(FLAG_PERSIST | FLAG_CONN_BACK_CHAN | FLAG_CONN_RDMA)) != 0) {
+            throw new NfsException(NfsStatus.INVAL, "unknown CREATE_SESSION flags " + Integer.toHexString(flags));
+        }
+        if (below(foreReq.maxRequestSize(), MIN_FORE_REQUEST) || below(foreReq.maxResponseSize(), MIN_FORE_RESPONSE)
+                || below(backReq.maxRequestSize(), MIN_BACK_REQUEST)
+                || below(backReq.maxResponseSize(), MIN_BACK_RESPONSE) || below(backReq.maxOperations(), 2)) {
+            throw new NfsException(NfsStatus.TOOSMALL, "channel attributes too small: fore " + foreReq + " back "
+                    + backReq);
+        }
         CallbackSecurity sec = cbSec == null ? CallbackSecurity.NONE : cbSec;
         StateManager state = ctx.server().state();
         int maxIo = Math.max(ctx.server().maxRead(), ctx.server().maxWrite()) + HEADROOM;
@@ -86,6 +105,10 @@ public final class CreateSession implements Operation {
             return bytes;
         });
         out.buffer().writeBytes(reply);
+    }
+
+    private static boolean below(int requested, int min) {
+        return Integer.compareUnsigned(requested, min) < 0;
     }
 
     private static int min(int requested, int max) {
