@@ -11,8 +11,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -21,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The clients that may reclaim after a restart (RFC 8881 section 8.4.2.1): the co_ownerid of every
- * confirmed client, kept in {@code <state-dir>/clients}, one base64 line each. Rewritten atomically
+ * confirmed client and the principal that made it (section 2.10.6.5), kept in {@code <state-dir>/clients},
+ * one line each: base64 owner, a space, the principal's token (lines of older versions have no token). Rewritten atomically
  * (temporary file, fsync, rename, directory fsync) whenever the set changes, so a power cut leaves either
  * the old or the new list.
  *
@@ -31,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ClientStore {
     private final Path file;
-    private final Set<String> owners = new HashSet<>();
+    /** Owner key to principal token ("" when the line had none). */
+    private final Map<String, String> owners = new HashMap<>();
     /** The write that will contain every change made so far, if one is queued and not yet started. */
     private CompletableFuture<Void> pending;
     private final ThreadPoolExecutor writer = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS,
@@ -53,8 +56,10 @@ public final class ClientStore {
             for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
                 String l = line.trim();
                 if (!l.isEmpty()) {
-                    Base64.getDecoder().decode(l); // reject a corrupt line loudly
-                    owners.add(l);
+                    int sp = l.indexOf(' ');
+                    String k = sp < 0 ? l : l.substring(0, sp);
+                    Base64.getDecoder().decode(k); // reject a corrupt line loudly
+                    owners.put(k, sp < 0 ? "" : l.substring(sp + 1).trim());
                 }
             }
         } catch (NoSuchFileException e) {
@@ -62,24 +67,30 @@ public final class ClientStore {
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": corrupt client record: " + e.getMessage());
         }
-        return Set.copyOf(owners);
+        return Set.copyOf(owners.keySet());
+    }
+
+    /** The principal token recorded with a client, "" if its line had none, null if it is not recorded. */
+    public synchronized String recordedPrincipal(String key) {
+        return owners.get(key);
     }
 
     public static String key(byte[] ownerId) {
         return Base64.getEncoder().encodeToString(ownerId);
     }
 
-    public synchronized CompletableFuture<Void> add(byte[] ownerId) {
-        return owners.add(key(ownerId)) ? schedule() : CompletableFuture.completedFuture(null);
+    public synchronized CompletableFuture<Void> add(byte[] ownerId, String principalToken) {
+        String before = owners.put(key(ownerId), principalToken);
+        return principalToken.equals(before) ? CompletableFuture.completedFuture(null) : schedule();
     }
 
     public synchronized CompletableFuture<Void> remove(byte[] ownerId) {
-        return owners.remove(key(ownerId)) ? schedule() : CompletableFuture.completedFuture(null);
+        return owners.remove(key(ownerId)) != null ? schedule() : CompletableFuture.completedFuture(null);
     }
 
     /** Removes the clients with these keys (those that did not reclaim, at the end of grace). */
     public synchronized CompletableFuture<Void> removeKeys(Collection<String> keys) {
-        return owners.removeAll(keys) ? schedule() : CompletableFuture.completedFuture(null);
+        return owners.keySet().removeAll(keys) ? schedule() : CompletableFuture.completedFuture(null);
     }
 
     public synchronized int size() {
@@ -98,7 +109,8 @@ public final class ClientStore {
     private void flush(CompletableFuture<Void> done) {
         List<String> lines;
         synchronized (this) {
-            lines = new ArrayList<>(owners);
+            lines = new ArrayList<>();
+            owners.forEach((k, p) -> lines.add(p.isEmpty() ? k : k + " " + p));
             pending = null; // changes from here on need (and queue) another write
         }
         try {

@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,6 +24,8 @@ final class Grace {
     private final ClientStore store;
     /** Clients of the previous run that have not yet finished reclaiming. */
     private final Set<String> mayReclaim = ConcurrentHashMap.newKeySet();
+    /** Their principals as recorded (owner key to token; absent for records that carry none). */
+    private final Map<String, String> previousPrincipals = new ConcurrentHashMap<>();
     private final Set<String> reclaimed = ConcurrentHashMap.newKeySet();
     private volatile long endNanos = System.nanoTime();
     private volatile boolean active;
@@ -34,6 +37,15 @@ final class Grace {
     synchronized void start(Set<String> previousClients, long seconds) {
         mayReclaim.clear();
         mayReclaim.addAll(previousClients);
+        previousPrincipals.clear();
+        if (store != null) {
+            for (String k : previousClients) {
+                String p = store.recordedPrincipal(k);
+                if (p != null && !p.isEmpty()) {
+                    previousPrincipals.put(k, p);
+                }
+            }
+        }
         if (previousClients.isEmpty() || seconds <= 0) {
             active = false;
             return;
@@ -74,14 +86,30 @@ final class Grace {
             if (!grace || c.reclaimComplete) {
                 throw new NfsException(NfsStatus.NO_GRACE, "not in a grace period");
             }
-            if (!mayReclaim.contains(ClientStore.key(c.ownerId()))) {
+            String k = ClientStore.key(c.ownerId());
+            if (!mayReclaim.contains(k)) {
                 throw new NfsException(NfsStatus.RECLAIM_BAD, "client held no state before the restart");
+            }
+            if (!c.principal().token().equals(previousPrincipals.getOrDefault(k, c.principal().token()))) {
+                throw new NfsException(NfsStatus.RECLAIM_BAD, "the state before the restart was another principal's");
             }
             return;
         }
         if (grace) {
             throw new NfsException(NfsStatus.GRACE, "server is in its grace period");
         }
+    }
+
+    /**
+     * While a previous-run client may still reclaim, its owner string stays its own: EXCHANGE_ID with it by
+     * another principal gets NFS4ERR_CLID_INUSE (as 18.35.4 case 3 would have said before the restart).
+     */
+    boolean reservedForAnother(byte[] ownerId, Principal caller) {
+        if (!active) {
+            return false;
+        }
+        String p = previousPrincipals.get(ClientStore.key(ownerId));
+        return p != null && mayReclaim.contains(ClientStore.key(ownerId)) && !p.equals(caller.token());
     }
 
     void checkNotInGrace() throws NfsException {
@@ -113,7 +141,7 @@ final class Grace {
 
     /** A newly confirmed client: durable once the future completes (its caller waits, off the event loop). */
     CompletableFuture<Void> recordConfirmed(ClientRecord c) {
-        return store == null ? CompletableFuture.completedFuture(null) : store.add(c.ownerId());
+        return store == null ? CompletableFuture.completedFuture(null) : store.add(c.ownerId(), c.principal().token());
     }
 
     /** A client that is gone for good (not a previous-run client still in its grace period). */

@@ -22,6 +22,12 @@ public record Principal(int flavor, String machine, int uid, int gid) {
         return flavor != Credentials.AUTH_SYS;
     }
 
+    /** A one-word form for the client record store: flavor, base64 machine name, uid, gid. */
+    public String token() {
+        return flavor + ":" + java.util.Base64.getEncoder().encodeToString(machine.getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)) + ":" + uid + ":" + gid;
+    }
+
     @Override
     public String toString() {
         return isAnonymous() ? "anonymous" : "sys:" + StateManager.printable(machine.getBytes(

@@ -42,6 +42,8 @@ public final class StateManager {
     static final long RECORD_WAIT_SECONDS = 30;
     /** Up to this many expiries in one sweep are logged one by one; more as one line. */
     static final int LOG_EACH_EXPIRY = 10;
+    /** The lease reaper releases this many expired clients, then pauses a millisecond. */
+    static final int EXPIRY_BATCH = 100;
 
     private final byte[] bootVerifier;
     private final IdAllocator ids;
@@ -88,6 +90,10 @@ public final class StateManager {
     /** See {@link ClientTable#exchange}; a record it displaced (18.35.4 case 3) loses its state here. */
     public ExchangeResult exchangeId(byte[] ownerId, byte[] verifier, boolean update, Principal caller,
                                      StateProtection protection, InetSocketAddress from) throws NfsException {
+        if (!update && grace.inGrace() && grace.reservedForAnother(ownerId, caller)) {
+            throw new NfsException(NfsStatus.CLID_INUSE, "client '" + printable(ownerId) + "' of the previous run "
+                    + "belongs to another principal and may still reclaim (" + caller + " from " + from + ")");
+        }
         ClientTable.Exchange x = clients.exchange(ownerId, verifier, update, caller, protection, from);
         if (x.displaced() != null) {
             release(x.displaced(), true);
@@ -423,12 +429,22 @@ public final class StateManager {
                     log.info("lease of client {} expired; releasing its opens and locks", printable(c.ownerId()));
                 }
                 release(c, true);
-                expired++;
+                if (++expired % EXPIRY_BATCH == 0) {
+                    pause(); // background work: let the CPU go to requests between batches
+                }
             }
         }
         if (idle.size() > LOG_EACH_EXPIRY) {
             log.info("leases of {} clients expired (e.g. {}); releasing their opens and locks", expired,
                     printable(idle.get(0).ownerId()));
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

