@@ -56,6 +56,12 @@ public final class Compound {
         return this;
     }
 
+    /** EXCHANGE_ID asking for SP4_MACH_CRED state protection with these spo_must_enforce/allow bitmaps. */
+    public Compound exchangeIdMachineCredential(byte[] verifier, byte[] owner, int flags, int[] enforce, int[] allow) {
+        op(Op.EXCHANGE_ID).fixed(verifier).opaque(owner).int32(flags).int32(1).bitmap(enforce).bitmap(allow).int32(0);
+        return this;
+    }
+
     /** Fore channel asks for {@code slots} slots; AUTH_SYS back channel on this connection when asked. */
     public Compound createSession(long clientId, int seq, int flags, int slots, int cbProgram) {
         XdrOut o = op(Op.CREATE_SESSION).int64(clientId).int32(seq).int32(flags);

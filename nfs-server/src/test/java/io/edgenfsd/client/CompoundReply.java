@@ -100,7 +100,12 @@ public record CompoundReply(NfsStatus status, String tag, List<Result> results, 
         int seq = in.int32();
         int flags = in.int32();
         int how = in.int32();
-        if (how != 0) {
+        int[] enforce = new int[0];
+        int[] allow = new int[0];
+        if (how == 1) {
+            enforce = in.bitmap();
+            allow = in.bitmap();
+        } else if (how != 0) {
             throw new IllegalStateException("state protection " + how);
         }
         in.int64();
@@ -113,7 +118,7 @@ public record CompoundReply(NfsStatus status, String tag, List<Result> results, 
             in.int64();
             in.int32();
         }
-        return new Res.ExchangeId(clientId, seq, flags);
+        return new Res.ExchangeId(clientId, seq, flags, how, enforce, allow);
     }
 
     private static Res.CreateSession createSession(XdrIn in) {

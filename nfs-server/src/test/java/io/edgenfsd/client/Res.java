@@ -10,7 +10,12 @@ public final class Res {
     public record Sequence(byte[] sessionId, int seq, int slot, int highestSlot, int targetHighest, int flags) {
     }
 
-    public record ExchangeId(long clientId, int seq, int flags) {
+    /** With SP4_MACH_CRED (stateProtection 1) the operations the server enforces and allows. */
+    public record ExchangeId(long clientId, int seq, int flags, int stateProtection, int[] mustEnforce,
+                             int[] mustAllow) {
+        public ExchangeId(long clientId, int seq, int flags) {
+            this(clientId, seq, flags, 0, new int[0], new int[0]);
+        }
     }
 
     public record CreateSession(byte[] sessionId, int seq, int flags, int foreSlots, int foreMaxOps,
