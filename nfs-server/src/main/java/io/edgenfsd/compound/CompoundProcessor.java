@@ -24,6 +24,8 @@ public final class CompoundProcessor implements RpcProgram {
     private static final Logger log = LoggerFactory.getLogger(CompoundProcessor.class);
     public static final int NFS_PROGRAM = 100003;
     public static final int MAX_OPS = 128;
+    /** Room beyond maxread in the largest reply (the rest of a READ's COMPOUND). */
+    static final int REPLY_HEADROOM = 8192;
 
     private final ServerContext server;
     private final OperationTable ops;
@@ -46,6 +48,27 @@ public final class CompoundProcessor implements RpcProgram {
     @Override
     public int highVersion() {
         return 4;
+    }
+
+    /** Reply bytes a COMPOUND is allowed before it runs: the READ/READDIR counts it asks for, capped. */
+    @Override
+    public long replyEstimate(RpcCall call, ByteBuf args) {
+        if (call.procedure() != 1) {
+            return 512;
+        }
+        long maxReply = server.maxRead() + REPLY_HEADROOM;
+        long[] sum = {512};
+        int n = ArgsPeek.walk(args, MAX_OPS, (op, b, p) -> {
+            sum[0] += 256 + switch (op) {
+                case OperationTable.READ -> Math.min(b.getUnsignedInt(p + 24), server.maxRead());
+                case OperationTable.READDIR -> Math.min(b.getUnsignedInt(p + 20), server.maxRead());
+                case OperationTable.READLINK -> 4096;
+                default -> 0;
+            };
+            return sum[0] < maxReply;
+        });
+        // operations we cannot see through may read as much as a reply may hold
+        return n == ArgsPeek.UNKNOWN ? maxReply : sum[0];
     }
 
     @Override

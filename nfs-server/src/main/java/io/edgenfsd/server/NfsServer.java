@@ -81,9 +81,8 @@ public final class NfsServer implements AutoCloseable {
         ThreadPoolExecutor workers = new ThreadPoolExecutor(config.workers(), config.workers(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> daemon(r, "nfsd-" + n.incrementAndGet()));
         rpc = new RpcServer(workers, Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
-        int maxRecord = config.maxIo() + 64 * 1024;
         bound = rpc.bind(new InetSocketAddress(config.bind(), config.port()), Map.<Integer, RpcProgram>of(
-                CompoundProcessor.NFS_PROGRAM, nfs), maxRecord);
+                CompoundProcessor.NFS_PROGRAM, nfs), config.maxRecord(), config.limits().maxInflight());
         for (Export e : exports.exports()) {
             if (e.isFsidRoot()) {
                 log.warn("export {} has fsid=0/root: this server joins exports in a pseudo filesystem of their "
@@ -96,10 +95,15 @@ public final class NfsServer implements AutoCloseable {
                     "export {} is 'async' for {}: writes are acknowledged before they reach the disk ({})",
                     e.path(), r.client().text(), r.source()));
         }
-        log.info("NFSv4.1 on {} ({} transport, {} workers, {} handles, max I/O {} KiB)", bound,
-                rpc.transportName(), config.workers(), handles.persistent() ? "persistent" : "in-memory",
-                config.maxIo() / 1024);
+        log.info("NFSv4.1 on {} ({} transport, {} workers, {} handles, max I/O {} KiB, {} MiB in flight at most)",
+                bound, rpc.transportName(), config.workers(), handles.persistent() ? "persistent" : "in-memory",
+                config.maxIo() / 1024, config.limits().maxInflight() >> 20);
         return bound;
+    }
+
+    /** The transport's memory budget (tests and status). */
+    public io.edgenfsd.rpc.InflightBudget inflight() {
+        return rpc.budget();
     }
 
     public InetSocketAddress address() {
