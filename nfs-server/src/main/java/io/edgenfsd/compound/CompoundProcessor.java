@@ -5,6 +5,7 @@ import io.edgenfsd.status.NfsException;
 
 import io.edgenfsd.rpc.RpcCall;
 import io.edgenfsd.rpc.RpcConnection;
+import io.edgenfsd.rpc.RateLimitedLog;
 import io.edgenfsd.rpc.RpcConstants;
 import io.edgenfsd.rpc.RpcProgram;
 import io.edgenfsd.rpc.RpcReply;
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class CompoundProcessor implements RpcProgram {
     private static final Logger log = LoggerFactory.getLogger(CompoundProcessor.class);
+    private static final RateLimitedLog internalErrors = new RateLimitedLog(log, 10_000);
     public static final int NFS_PROGRAM = 100003;
     public static final int MAX_OPS = 128;
     /** Room beyond maxread in the largest reply (the rest of a READ's COMPOUND). */
@@ -103,6 +105,7 @@ public final class CompoundProcessor implements RpcProgram {
         NfsStatus status = NfsStatus.OK;
         int results = 0;
         Slot slot = null;
+        boolean finished = false;
         try {
             for (int i = 0; i < numOps; i++) {
                 ctx.opIndex = i;
@@ -121,6 +124,8 @@ public final class CompoundProcessor implements RpcProgram {
                 int statusPos = out.position();
                 out.writeInt(0);
                 results++;
+                long started = System.nanoTime();
+                NfsStatus opStatus = NfsStatus.OK;
                 try {
                     checkPosition(ctx, opcode, i, numOps);
                     if (op == null) {
@@ -132,45 +137,72 @@ public final class CompoundProcessor implements RpcProgram {
                     if (ctx.replay != null) {
                         out.truncate(start);
                         out.buffer().writeBytes(ctx.replay);
+                        finished = true;
                         return RpcConstants.SUCCESS;
                     }
                     if (i == 0 && opcode == OperationTable.SEQUENCE) {
                         slot = ctx.slot;
                     }
                 } catch (NfsException e) {
-                    status = e.status();
-                    reply.discardRegion();
-                    out = reply.encoder();
-                    out.truncate(statusPos + 4);
-                    out.setInt(statusPos, status.code);
+                    opStatus = e.status();
+                    out = failed(reply, statusPos, opStatus);
                     if (e instanceof NfsErrorWithBody withBody) {
                         withBody.encodeBody(out);
                     }
                     if (log.isDebugEnabled()) {
-                        log.debug("{} op {} -> {} ({})", connection, OperationTable.name(opcode), status, e.getMessage());
+                        log.debug("{} op {} -> {} ({})", connection, OperationTable.name(opcode), opStatus, e.getMessage());
                     }
-                    break;
                 } catch (XdrException e) {
-                    status = NfsStatus.BADXDR;
-                    reply.discardRegion();
-                    out = reply.encoder();
-                    out.truncate(statusPos + 4);
-                    out.setInt(statusPos, status.code);
+                    opStatus = NfsStatus.BADXDR;
+                    out = failed(reply, statusPos, opStatus);
                     log.debug("{} op {}: bad XDR: {}", connection, OperationTable.name(opcode), e.getMessage());
+                } catch (RuntimeException e) {
+                    // a bug of ours, not the client's: this operation fails, the reply stays well formed, and
+                    // that is what the slot keeps (NFS4ERR_SERVERFAULT, RFC 8881 section 15.1.1)
+                    opStatus = NfsStatus.SERVERFAULT;
+                    out = failed(reply, statusPos, opStatus);
+                    internalErrors.warn("{} op {} failed unexpectedly; answered NFS4ERR_SERVERFAULT", connection,
+                            OperationTable.name(opcode), e);
+                }
+                operationFinished(opcode, opStatus, System.nanoTime() - started);
+                if (opStatus != NfsStatus.OK) {
+                    status = opStatus;
                     break;
                 }
                 out = reply.encoder();
             }
+            finished = true;
         } finally {
             ctx.asServer();
             if (slot != null) {
-                server.state().leaveSlot(slot, cacheableReply(ctx, reply, start, countPos, results, status));
+                // an Error thrown through here leaves a reply we cannot vouch for: keep none
+                server.state().leaveSlot(slot, finished
+                        ? cacheableReply(ctx, reply, start, countPos, results, status) : null);
             }
         }
         XdrEncoder head = new XdrEncoder(reply.head());
         head.setInt(start, status.code);
         head.setInt(countPos, results);
         return RpcConstants.SUCCESS;
+    }
+
+    /**
+     * Every operation of every COMPOUND ends here, once, with its opcode, status and time taken: the one
+     * place for per-operation accounting.
+     */
+    private static void operationFinished(int opcode, NfsStatus status, long nanos) {
+        if (log.isTraceEnabled()) {
+            log.trace("op {} -> {} in {} us", OperationTable.name(opcode), status, nanos / 1000);
+        }
+    }
+
+    /** The operation's result becomes just {@code status}: anything it encoded (or a file region) is dropped. */
+    private static XdrEncoder failed(RpcReply reply, int statusPos, NfsStatus status) {
+        reply.discardRegion();
+        XdrEncoder out = reply.encoder();
+        out.truncate(statusPos + 4);
+        out.setInt(statusPos, status.code);
+        return out;
     }
 
     /** Only operations that may stand alone run outside a session (section 2.10.6.4); SEQUENCE only first. */

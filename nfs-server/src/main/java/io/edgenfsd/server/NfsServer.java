@@ -1,6 +1,7 @@
 package io.edgenfsd.server;
 
 import io.edgenfsd.compound.CompoundProcessor;
+import io.edgenfsd.compound.OperationTable;
 import io.edgenfsd.compound.ServerContext;
 import io.edgenfsd.export.Export;
 import io.edgenfsd.export.ExportTable;
@@ -38,14 +39,21 @@ public final class NfsServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final ExportTable exports;
+    private final OperationTable operations;
     private RpcServer rpc;
     private OpenFiles openFiles;
     private ScheduledExecutorService timer;
     private InetSocketAddress bound;
 
     public NfsServer(ServerConfig config, ExportTable exports) {
+        this(config, exports, Operations.table());
+    }
+
+    /** With another operation table (tests put a failing operation in one). */
+    public NfsServer(ServerConfig config, ExportTable exports, OperationTable operations) {
         this.config = config;
         this.exports = exports;
+        this.operations = operations;
     }
 
     public InetSocketAddress start() throws IOException, InterruptedException {
@@ -74,7 +82,7 @@ public final class NfsServer implements AutoCloseable {
         byte[] owner = ("edge-nfsd@" + hostName()).getBytes(StandardCharsets.UTF_8);
         ServerContext ctx = new ServerContext(state, fs, new IdMapper(), identity, openFiles, config.maxIo(),
                 config.maxIo(), owner, new BackChannel());
-        CompoundProcessor nfs = new CompoundProcessor(ctx, Operations.table());
+        CompoundProcessor nfs = new CompoundProcessor(ctx, operations);
         timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "edge-nfsd-lease"));
         state.startLeaseReaper(timer);
         AtomicInteger n = new AtomicInteger();
