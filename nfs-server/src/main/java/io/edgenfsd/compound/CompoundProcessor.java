@@ -9,6 +9,7 @@ import io.edgenfsd.rpc.RateLimitedLog;
 import io.edgenfsd.rpc.RpcConstants;
 import io.edgenfsd.rpc.RpcProgram;
 import io.edgenfsd.rpc.RpcReply;
+import io.edgenfsd.state.Session;
 import io.edgenfsd.state.Slot;
 import io.edgenfsd.xdr.XdrDecoder;
 import io.edgenfsd.xdr.XdrEncoder;
@@ -26,6 +27,12 @@ public final class CompoundProcessor implements RpcProgram {
     private static final RateLimitedLog internalErrors = new RateLimitedLog(log, 10_000);
     public static final int NFS_PROGRAM = 100003;
     public static final int MAX_OPS = 128;
+    /**
+     * The largest reply a slot keeps (ca_maxresponsesize_cached at most): an OPEN's reply, the largest the
+     * Linux client asks to be cached, fits in well under half of it (knfsd keeps 2 KiB per slot). With 64
+     * slots a session's cache is at most 256 KiB.
+     */
+    public static final int MAX_CACHED_REPLY = 4096;
     /** Room beyond maxread in the largest reply (the rest of a READ's COMPOUND). */
     static final int REPLY_HEADROOM = 8192;
 
@@ -86,6 +93,8 @@ public final class CompoundProcessor implements RpcProgram {
         if (call.procedure() != 1) {
             return RpcConstants.PROC_UNAVAIL;
         }
+        // the whole RPC request, as ca_maxrequestsize counts it (the record starts at index 0)
+        int requestSize = in.buffer().writerIndex();
         byte[] tag = in.readOpaque(1024);
         int minor = in.readInt();
         int numOps = in.readLength(Integer.MAX_VALUE);
@@ -128,6 +137,9 @@ public final class CompoundProcessor implements RpcProgram {
                 NfsStatus opStatus = NfsStatus.OK;
                 try {
                     checkPosition(ctx, opcode, i, numOps);
+                    if (i == 0 && opcode == OperationTable.SEQUENCE) {
+                        checkRequestSize(in, requestSize);
+                    }
                     if (op == null) {
                         throw new NfsException(OperationTable.inRange(opcode) ? NfsStatus.NOTSUPP : NfsStatus.OP_ILLEGAL,
                                 "operation " + opcode);
@@ -142,6 +154,8 @@ public final class CompoundProcessor implements RpcProgram {
                     }
                     if (i == 0 && opcode == OperationTable.SEQUENCE) {
                         slot = ctx.slot;
+                    } else if (ctx.session() != null) {
+                        checkReplySize(ctx, reply);
                     }
                 } catch (NfsException e) {
                     opStatus = e.status();
@@ -205,6 +219,48 @@ public final class CompoundProcessor implements RpcProgram {
         return out;
     }
 
+    /**
+     * A request larger than the session's ca_maxrequestsize is refused by its SEQUENCE, before the slot is
+     * touched (RFC 8881 section 18.46.3, NFS4ERR_REQ_TOO_BIG). An unknown session is left to SEQUENCE.
+     */
+    private void checkRequestSize(XdrDecoder in, int requestSize) throws NfsException {
+        ByteBuf b = in.buffer();
+        if (b.readableBytes() < 16) {
+            return;
+        }
+        byte[] sessionId = new byte[16];
+        b.getBytes(b.readerIndex(), sessionId);
+        Session s;
+        try {
+            s = server.state().session(sessionId);
+        } catch (NfsException unknown) {
+            return;
+        }
+        if (requestSize > s.fore().maxRequestSize()) {
+            throw new NfsException(NfsStatus.REQ_TOO_BIG, requestSize + " bytes, the session allows "
+                    + s.fore().maxRequestSize());
+        }
+    }
+
+    /**
+     * After each operation: the reply so far must fit the session's ca_maxresponsesize, and when it is to be
+     * cached (sa_cachethis) its ca_maxresponsesize_cached; the operation that crosses a limit fails with
+     * NFS4ERR_REP_TOO_BIG or NFS4ERR_REP_TOO_BIG_TO_CACHE (RFC 8881 sections 2.10.6.1, 18.46.3). Sizes count
+     * the whole RPC reply, as the client's own limits do.
+     */
+    private static void checkReplySize(CompoundContext ctx, RpcReply reply) throws NfsException {
+        long size = reply.length() - 4; // without the record mark
+        int max = ctx.session().fore().maxResponseSize();
+        if (size > max) {
+            throw new NfsException(NfsStatus.REP_TOO_BIG, "reply of " + size + " bytes, the session allows " + max);
+        }
+        int cached = ctx.session().fore().maxResponseSizeCached();
+        if (ctx.cacheThis && size > cached) {
+            throw new NfsException(NfsStatus.REP_TOO_BIG_TO_CACHE, "reply of " + size + " bytes, the session caches "
+                    + cached);
+        }
+    }
+
     /** Only operations that may stand alone run outside a session (section 2.10.6.4); SEQUENCE only first. */
     private static void checkPosition(CompoundContext ctx, int opcode, int i, int numOps) throws NfsException {
         if (i == 0) {
@@ -223,18 +279,18 @@ public final class CompoundProcessor implements RpcProgram {
         }
     }
 
-    /** The reply bytes to keep in the slot, or null when they cannot be kept (file data sent by sendfile). */
+    /**
+     * The reply bytes to keep in the slot: only what the client asked to be cached (sa_cachethis; a replay of
+     * anything else answers NFS4ERR_RETRY_UNCACHED_REP, section 2.10.6.1.3), which {@link #checkReplySize}
+     * kept within ca_maxresponsesize_cached. A reply carrying file data by sendfile cannot be kept.
+     */
     private static byte[] cacheableReply(CompoundContext ctx, RpcReply reply, int start, int countPos, int results,
                                          NfsStatus status) {
-        if (reply.hasRegion()) {
+        if (!ctx.cacheThis || reply.hasRegion()) {
             return null;
         }
         ByteBuf head = reply.head();
         int len = head.writerIndex() - start;
-        int limit = ctx.session().fore().maxResponseSizeCached();
-        if (!ctx.cacheThis && len > limit) {
-            return null;
-        }
         byte[] b = new byte[len];
         head.getBytes(start, b);
         // status and count are filled in after this point for the live reply; patch them into the copy

@@ -103,9 +103,11 @@ public final class NfsServer implements AutoCloseable {
                     "export {} is 'async' for {}: writes are acknowledged before they reach the disk ({})",
                     e.path(), r.client().text(), r.source()));
         }
-        log.info("NFSv4.1 on {} ({} transport, {} workers, {} handles, max I/O {} KiB, {} MiB in flight at most)",
+        log.info("NFSv4.1 on {} ({} transport, {} workers, {} handles, max I/O {} KiB, {} MiB in flight at most, "
+                        + "reply cache {} KiB per slot: {} KiB per session of {} slots)",
                 bound, rpc.transportName(), config.workers(), handles.persistent() ? "persistent" : "in-memory",
-                config.maxIo() / 1024, config.limits().maxInflight() >> 20);
+                config.maxIo() / 1024, config.limits().maxInflight() >> 20, CompoundProcessor.MAX_CACHED_REPLY / 1024,
+                CompoundProcessor.MAX_CACHED_REPLY * StateManager.MAX_SLOTS / 1024, StateManager.MAX_SLOTS);
         return bound;
     }
 
