@@ -154,6 +154,7 @@ public final class CompoundProcessor implements RpcProgram {
                     }
                     if (i == 0 && opcode == OperationTable.SEQUENCE) {
                         slot = ctx.slot;
+                        keepOpenForSession(connection, ctx.session());
                     } else if (ctx.session() != null) {
                         checkReplySize(ctx, reply);
                     }
@@ -217,6 +218,22 @@ public final class CompoundProcessor implements RpcProgram {
         out.truncate(statusPos + 4);
         out.setInt(statusPos, status.code);
         return out;
+    }
+
+    /** An idle connection stays open while a session used on it lives (its client's lease has not expired). */
+    private void keepOpenForSession(RpcConnection connection, Session s) {
+        if (s == null) {
+            return;
+        }
+        byte[] id = s.id();
+        connection.keepOpenWhile(s, () -> {
+            try {
+                server.state().session(id);
+                return true;
+            } catch (NfsException gone) {
+                return false;
+            }
+        });
     }
 
     /**

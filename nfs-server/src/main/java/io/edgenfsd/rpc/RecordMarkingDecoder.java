@@ -33,8 +33,6 @@ public final class RecordMarkingDecoder extends ChannelInboundHandlerAdapter {
     private RpcConnection conn;
     private ChannelHandlerContext ctx;
     private boolean failed;
-    /** Nanotime when the record being assembled last made progress, or 0 when none is under way. */
-    private long partialSince;
 
     public RecordMarkingDecoder(int maxRecord) {
         this.maxRecord = maxRecord;
@@ -61,16 +59,24 @@ public final class RecordMarkingDecoder extends ChannelInboundHandlerAdapter {
         }
         queue.add(b);
         queued += b.readableBytes();
-        partialSince = System.nanoTime();
+        if (conn != null) {
+            conn.activity();
+        }
         frame();
     }
 
-    /** Whether a record has been partly received and not completed; and since when, for the partial timeout. */
-    long partialSinceNanos() {
-        return queued > 0 || pending != null || fragmentLeft >= 0 ? partialSince : 0;
+    private void frame() {
+        try {
+            frameRecords();
+        } finally {
+            if (conn != null) {
+                // for the partial-record timeout: is a record under way?
+                conn.recordUnderWay(queued > 0 || pending != null || fragmentLeft >= 0);
+            }
+        }
     }
 
-    private void frame() {
+    private void frameRecords() {
         while (!failed && (conn == null || !conn.readingBlocked())) {
             if (fragmentLeft < 0) {
                 if (queued < 4) {

@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -38,6 +39,12 @@ public final class RpcConnection {
     private final AtomicInteger calls = new AtomicInteger();
     private volatile int blocked;
     private Runnable onResume = () -> { };
+    /** Nanotime of the last byte read or reply written. */
+    private volatile long lastActivity = System.nanoTime();
+    /** Nanotime a record now under way began (or reading resumed under it); 0 when none is. */
+    private long partialSince;
+    private volatile BooleanSupplier keepOpen = () -> false;
+    private volatile Object keepOpenFor;
     private Runnable parked;
     private Runnable parkedCancel;
     private long parkedNeed;
@@ -246,11 +253,62 @@ public final class RpcConnection {
         }
         blocked &= ~reasons;
         if (blocked == 0) {
+            if (partialSince != 0) {
+                partialSince = System.nanoTime(); // the wait was ours, not the client's
+            }
             onResume.run();
             if (blocked == 0 && channel.isActive()) {
                 channel.config().setAutoRead(true);
             }
         }
+    }
+
+    // ----- timeouts (event loop) -----
+
+    /** Bytes arrived or a reply left: the connection is in use. Any thread. */
+    void activity() {
+        lastActivity = System.nanoTime();
+    }
+
+    /** A record's first bytes arrived ({@code true}), or no record is under way any more. */
+    void recordUnderWay(boolean underWay) {
+        if (!underWay) {
+            partialSince = 0;
+        } else if (partialSince == 0) {
+            partialSince = System.nanoTime();
+        }
+    }
+
+    /**
+     * What keeps an idle connection open: set by the program served on it, e.g. "a session of a client whose
+     * lease has not expired uses this connection". Without it an idle connection is closed.
+     */
+    public void keepOpenWhile(Object owner, BooleanSupplier condition) {
+        if (keepOpenFor != owner) {
+            keepOpenFor = owner;
+            keepOpen = condition;
+        }
+    }
+
+    /**
+     * Closes the connection when a record has been under way for longer than {@code recordNanos}, or when
+     * nothing was read or written for {@code idleNanos} and either calls are stuck in it (replies the client
+     * does not take) or nothing keeps it open. Returns the reason, or null when it stays open.
+     */
+    String checkTimeouts(long idleNanos, long recordNanos) {
+        long now = System.nanoTime();
+        if (partialSince != 0 && blocked == 0 && now - partialSince > recordNanos) {
+            return "a record incomplete for more than " + recordNanos / 1_000_000 + " ms";
+        }
+        if (now - lastActivity > idleNanos) {
+            if (calls.get() > 0 || held.get() > 0) {
+                return "replies not taken for more than " + idleNanos / 1_000_000 + " ms";
+            }
+            if (!keepOpen.getAsBoolean()) {
+                return "idle for more than " + idleNanos / 1_000_000 + " ms";
+            }
+        }
+        return null;
     }
 
     void closed() {

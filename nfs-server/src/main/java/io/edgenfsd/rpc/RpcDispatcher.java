@@ -14,9 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Parses RPC headers (RFC 5531 section 9), rejects what we cannot serve, runs calls on the worker pool
@@ -28,29 +31,57 @@ public final class RpcDispatcher extends ChannelInboundHandlerAdapter {
     private static final RateLimitedLog strayReplies = new RateLimitedLog(log, 10_000);
     private static final RateLimitedLog connectionErrors = new RateLimitedLog(log, 10_000);
     private static final RateLimitedLog internalErrors = new RateLimitedLog(log, 10_000);
+    private static final RateLimitedLog timeoutLog = new RateLimitedLog(log, 10_000);
     public static final AttributeKey<RpcConnection> CONNECTION = AttributeKey.valueOf("edge-nfsd.connection");
 
     private final Map<Integer, RpcProgram> programs;
     private final Executor workers;
     private final InflightBudget budget;
     private final long maxHeldPerConnection;
+    private final Timeouts timeouts;
+
+    /**
+     * How long a connection may be idle (nothing read or written, and nothing keeping it open, see {@link
+     * RpcConnection#keepOpenWhile}) and how long one record may take to arrive.
+     */
+    public record Timeouts(Duration idle, Duration record) {
+        long tickMillis() {
+            return Math.max(50, Math.min(idle.toMillis(), record.toMillis()) / 4);
+        }
+    }
 
     /** A dispatcher outside any memory budget (in-process benchmarks). */
     public RpcDispatcher(Map<Integer, RpcProgram> programs, Executor workers) {
-        this(programs, workers, new InflightBudget(Long.MAX_VALUE), Long.MAX_VALUE);
+        this(programs, workers, new InflightBudget(Long.MAX_VALUE), Long.MAX_VALUE, null);
     }
 
     public RpcDispatcher(Map<Integer, RpcProgram> programs, Executor workers, InflightBudget budget,
-                         long maxHeldPerConnection) {
+                         long maxHeldPerConnection, Timeouts timeouts) {
         this.programs = programs;
         this.workers = workers;
         this.budget = budget;
         this.maxHeldPerConnection = maxHeldPerConnection;
+        this.timeouts = timeouts;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        ctx.channel().attr(CONNECTION).set(new RpcConnection(ctx.channel(), budget, maxHeldPerConnection));
+        Channel ch = ctx.channel();
+        RpcConnection conn = new RpcConnection(ch, budget, maxHeldPerConnection);
+        ch.attr(CONNECTION).set(conn);
+        if (timeouts != null) {
+            long idle = timeouts.idle().toNanos();
+            long record = timeouts.record().toNanos();
+            long tick = timeouts.tickMillis();
+            ScheduledFuture<?> check = ch.eventLoop().scheduleAtFixedRate(() -> {
+                String why = conn.checkTimeouts(idle, record);
+                if (why != null && ch.isActive()) {
+                    timeoutLog.warn("{}: closing the connection: {}", conn, why);
+                    ch.close();
+                }
+            }, tick, tick, TimeUnit.MILLISECONDS);
+            ch.closeFuture().addListener(f -> check.cancel(false));
+        }
         ctx.fireChannelActive();
     }
 
@@ -218,6 +249,7 @@ public final class RpcDispatcher extends ChannelInboundHandlerAdapter {
             conn.release(estimate - length);
         }
         ChannelFutureListener written = f -> {
+            conn.activity();
             conn.release(length);
             conn.callDone();
         };
@@ -333,6 +365,7 @@ public final class RpcDispatcher extends ChannelInboundHandlerAdapter {
         buf.setInt(0, RpcConstants.LAST_FRAGMENT | (length - 4));
         conn.forceReserve(length);
         conn.channel().writeAndFlush(buf).addListener(f -> {
+            conn.activity();
             conn.release(length);
             conn.callDone();
         });

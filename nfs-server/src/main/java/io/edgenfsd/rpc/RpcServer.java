@@ -60,7 +60,7 @@ public final class RpcServer implements AutoCloseable {
      * reading its replies stops being read long before the others have to wait.
      */
     public InetSocketAddress bind(InetSocketAddress address, Map<Integer, RpcProgram> programs, int maxRecord,
-                                  long maxInflight) throws InterruptedException {
+                                  long maxInflight, RpcDispatcher.Timeouts timeouts) throws InterruptedException {
         budget = new InflightBudget(maxInflight);
         long perConnection = perConnection(maxInflight, maxRecord);
         // the socket's queue of unwritten replies, sendfile regions counted by their length
@@ -82,7 +82,8 @@ public final class RpcServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast("record", new RecordMarkingDecoder(maxRecord));
-                        ch.pipeline().addLast("rpc", new RpcDispatcher(programs, workers, budget, perConnection));
+                        ch.pipeline().addLast("rpc", new RpcDispatcher(programs, workers, budget, perConnection,
+                                timeouts));
                     }
                 });
         serverChannel = b.bind(address).sync().channel();

@@ -109,6 +109,14 @@ public final class Cli implements Callable<Integer> {
                 + "-XX:MaxDirectMemorySize=96m)")
         long maxInflight = ServerConfig.DEFAULT_MAX_INFLIGHT;
 
+        @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "close a connection idle this "
+                + "long that no live session uses (default: ${DEFAULT-VALUE})")
+        int idleTimeout = (int) ServerConfig.DEFAULT_IDLE_TIMEOUT.toSeconds();
+
+        @Option(names = "--record-timeout", paramLabel = "SECONDS", description = "close a connection whose "
+                + "request takes longer than this to arrive (default: ${DEFAULT-VALUE})")
+        int recordTimeout = (int) ServerConfig.DEFAULT_RECORD_TIMEOUT.toSeconds();
+
         @Option(names = {"-v", "--verbose"}, description = "debug logging")
         boolean verbose;
     }
@@ -179,6 +187,10 @@ public final class Cli implements Callable<Integer> {
                     + " (two of the largest requests that --max-io allows)");
             return 2;
         }
+        if (o.idleTimeout < 1 || o.recordTimeout < 1) {
+            System.err.println("edge-nfsd: --idle-timeout and --record-timeout must be at least 1 second");
+            return 2;
+        }
         InetAddress bind;
         try {
             bind = o.bind == null ? null : InetAddress.getByName(o.bind);
@@ -204,7 +216,8 @@ public final class Cli implements Callable<Integer> {
         }
         int grace = o.grace != null ? o.grace : 2 * o.lease;
         ServerConfig cfg = new ServerConfig(bind, o.port, o.stateDir, o.lease, grace, o.maxIo, o.threads,
-                new ServerConfig.Limits(o.maxInflight));
+                new ServerConfig.Limits(o.maxInflight, java.time.Duration.ofSeconds(o.idleTimeout),
+                        java.time.Duration.ofSeconds(o.recordTimeout)));
         NfsServer server = new NfsServer(cfg, exports);
         try {
             server.start();

@@ -5,6 +5,7 @@ import io.edgenfsd.compound.OperationTable;
 import io.edgenfsd.compound.ServerContext;
 import io.edgenfsd.export.Export;
 import io.edgenfsd.export.ExportTable;
+import io.edgenfsd.rpc.RpcDispatcher;
 import io.edgenfsd.rpc.RpcProgram;
 import io.edgenfsd.rpc.RpcServer;
 import io.edgenfsd.state.ClientStore;
@@ -90,7 +91,8 @@ public final class NfsServer implements AutoCloseable {
                 new LinkedBlockingQueue<>(), r -> daemon(r, "nfsd-" + n.incrementAndGet()));
         rpc = new RpcServer(workers, Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
         bound = rpc.bind(new InetSocketAddress(config.bind(), config.port()), Map.<Integer, RpcProgram>of(
-                CompoundProcessor.NFS_PROGRAM, nfs), config.maxRecord(), config.limits().maxInflight());
+                CompoundProcessor.NFS_PROGRAM, nfs), config.maxRecord(), config.limits().maxInflight(),
+                new RpcDispatcher.Timeouts(config.limits().idleTimeout(), config.limits().recordTimeout()));
         for (Export e : exports.exports()) {
             if (e.isFsidRoot()) {
                 log.warn("export {} has fsid=0/root: this server joins exports in a pseudo filesystem of their "

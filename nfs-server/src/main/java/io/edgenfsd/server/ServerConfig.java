@@ -2,6 +2,7 @@ package io.edgenfsd.server;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /** Settled configuration of one server run. */
 public record ServerConfig(InetAddress bind, int port, Path stateDir, int leaseSeconds, int graceSeconds,
@@ -16,10 +17,26 @@ public record ServerConfig(InetAddress bind, int port, Path stateDir, int leaseS
      */
     public static final long DEFAULT_MAX_INFLIGHT = 48L << 20;
 
-    /** What bounds the memory and time a client can take. */
-    public record Limits(long maxInflight) {
+    /** As knfsd: a connection with nothing to keep it open is closed after 6 idle minutes. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(6);
+    /** Time one RPC record may take to arrive: a 1 MiB WRITE at 20 KB/s. */
+    public static final Duration DEFAULT_RECORD_TIMEOUT = Duration.ofSeconds(60);
+
+    /**
+     * What bounds the memory and time a client can take: bytes in flight; how long a connection with no live
+     * session may be idle; how long one request may take to arrive.
+     */
+    public record Limits(long maxInflight, Duration idleTimeout, Duration recordTimeout) {
         public static Limits defaults() {
-            return new Limits(DEFAULT_MAX_INFLIGHT);
+            return new Limits(DEFAULT_MAX_INFLIGHT, DEFAULT_IDLE_TIMEOUT, DEFAULT_RECORD_TIMEOUT);
+        }
+
+        public Limits withMaxInflight(long bytes) {
+            return new Limits(bytes, idleTimeout, recordTimeout);
+        }
+
+        public Limits withTimeouts(Duration idle, Duration record) {
+            return new Limits(maxInflight, idle, record);
         }
     }
 

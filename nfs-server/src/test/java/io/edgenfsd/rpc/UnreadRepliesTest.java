@@ -41,7 +41,7 @@ class UnreadRepliesTest {
         byte[] data = new byte[MIB];
         Arrays.fill(data, (byte) 'x');
         Files.write(exp.resolve("big"), data);
-        try (TestServer server = TestServer.start(tmp.resolve("state"), MIB, new ServerConfig.Limits(BUDGET),
+        try (TestServer server = TestServer.start(tmp.resolve("state"), MIB, ServerConfig.Limits.defaults().withMaxInflight(BUDGET),
                 exp + " *(rw,sync,no_root_squash,insecure)");
              NfsSession good = server.session(Cred.root())) {
             byte[] fh = good.lookup(good.lookupPath(exp.toString()), "big");
