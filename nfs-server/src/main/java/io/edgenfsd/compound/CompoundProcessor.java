@@ -5,9 +5,11 @@ import io.edgenfsd.status.NfsException;
 
 import io.edgenfsd.rpc.RpcCall;
 import io.edgenfsd.rpc.RpcConnection;
+import io.edgenfsd.rpc.RateLimitedLog;
 import io.edgenfsd.rpc.RpcConstants;
 import io.edgenfsd.rpc.RpcProgram;
 import io.edgenfsd.rpc.RpcReply;
+import io.edgenfsd.state.Session;
 import io.edgenfsd.state.Slot;
 import io.edgenfsd.xdr.XdrDecoder;
 import io.edgenfsd.xdr.XdrEncoder;
@@ -22,8 +24,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class CompoundProcessor implements RpcProgram {
     private static final Logger log = LoggerFactory.getLogger(CompoundProcessor.class);
+    private static final RateLimitedLog internalErrors = new RateLimitedLog(log, 10_000);
     public static final int NFS_PROGRAM = 100003;
     public static final int MAX_OPS = 128;
+    /**
+     * The largest reply a slot keeps (ca_maxresponsesize_cached at most): an OPEN's reply, the largest the
+     * Linux client asks to be cached, fits in well under half of it (knfsd keeps 2 KiB per slot). With 64
+     * slots a session's cache is at most 256 KiB.
+     */
+    public static final int MAX_CACHED_REPLY = 4096;
+    /** Room beyond maxread in the largest reply (the rest of a READ's COMPOUND). */
+    static final int REPLY_HEADROOM = 8192;
 
     private final ServerContext server;
     private final OperationTable ops;
@@ -48,6 +59,27 @@ public final class CompoundProcessor implements RpcProgram {
         return 4;
     }
 
+    /** Reply bytes a COMPOUND is allowed before it runs: the READ/READDIR counts it asks for, capped. */
+    @Override
+    public long replyEstimate(RpcCall call, ByteBuf args) {
+        if (call.procedure() != 1) {
+            return 512;
+        }
+        long maxReply = server.maxRead() + REPLY_HEADROOM;
+        long[] sum = {512};
+        int n = ArgsPeek.walk(args, MAX_OPS, (op, b, p) -> {
+            sum[0] += 256 + switch (op) {
+                case OperationTable.READ -> Math.min(b.getUnsignedInt(p + 24), server.maxRead());
+                case OperationTable.READDIR -> Math.min(b.getUnsignedInt(p + 20), server.maxRead());
+                case OperationTable.READLINK -> 4096;
+                default -> 0;
+            };
+            return sum[0] < maxReply;
+        });
+        // operations we cannot see through may read as much as a reply may hold
+        return n == ArgsPeek.UNKNOWN ? maxReply : sum[0];
+    }
+
     @Override
     public boolean runsInline(RpcCall call, ByteBuf args) {
         return call.procedure() == 0 || call.procedure() == 1 && QuickCompound.isQuick(args, ops);
@@ -61,6 +93,8 @@ public final class CompoundProcessor implements RpcProgram {
         if (call.procedure() != 1) {
             return RpcConstants.PROC_UNAVAIL;
         }
+        // the whole RPC request, as ca_maxrequestsize counts it (the record starts at index 0)
+        int requestSize = in.buffer().writerIndex();
         byte[] tag = in.readOpaque(1024);
         int minor = in.readInt();
         int numOps = in.readLength(Integer.MAX_VALUE);
@@ -80,6 +114,7 @@ public final class CompoundProcessor implements RpcProgram {
         NfsStatus status = NfsStatus.OK;
         int results = 0;
         Slot slot = null;
+        boolean finished = false;
         try {
             for (int i = 0; i < numOps; i++) {
                 ctx.opIndex = i;
@@ -98,8 +133,13 @@ public final class CompoundProcessor implements RpcProgram {
                 int statusPos = out.position();
                 out.writeInt(0);
                 results++;
+                long started = System.nanoTime();
+                NfsStatus opStatus = NfsStatus.OK;
                 try {
                     checkPosition(ctx, opcode, i, numOps);
+                    if (i == 0 && opcode == OperationTable.SEQUENCE) {
+                        checkRequestSize(in, requestSize);
+                    }
                     if (op == null) {
                         throw new NfsException(OperationTable.inRange(opcode) ? NfsStatus.NOTSUPP : NfsStatus.OP_ILLEGAL,
                                 "operation " + opcode);
@@ -113,45 +153,133 @@ public final class CompoundProcessor implements RpcProgram {
                     if (ctx.replay != null) {
                         out.truncate(start);
                         out.buffer().writeBytes(ctx.replay);
+                        finished = true;
                         return RpcConstants.SUCCESS;
                     }
                     if (i == 0 && opcode == OperationTable.SEQUENCE) {
                         slot = ctx.slot;
+                        keepOpenForSession(connection, ctx.session());
+                    } else if (ctx.session() != null) {
+                        checkReplySize(ctx, reply);
                     }
                 } catch (NfsException e) {
-                    status = e.status();
-                    reply.discardRegion();
-                    out = reply.encoder();
-                    out.truncate(statusPos + 4);
-                    out.setInt(statusPos, status.code);
+                    opStatus = e.status();
+                    out = failed(reply, statusPos, opStatus);
                     if (e instanceof NfsErrorWithBody withBody) {
                         withBody.encodeBody(out);
                     }
                     if (log.isDebugEnabled()) {
-                        log.debug("{} op {} -> {} ({})", connection, OperationTable.name(opcode), status, e.getMessage());
+                        log.debug("{} op {} -> {} ({})", connection, OperationTable.name(opcode), opStatus, e.getMessage());
                     }
-                    break;
                 } catch (XdrException e) {
-                    status = NfsStatus.BADXDR;
-                    reply.discardRegion();
-                    out = reply.encoder();
-                    out.truncate(statusPos + 4);
-                    out.setInt(statusPos, status.code);
+                    opStatus = NfsStatus.BADXDR;
+                    out = failed(reply, statusPos, opStatus);
                     log.debug("{} op {}: bad XDR: {}", connection, OperationTable.name(opcode), e.getMessage());
+                } catch (RuntimeException e) {
+                    // a bug of ours, not the client's: this operation fails, the reply stays well formed, and
+                    // that is what the slot keeps (NFS4ERR_SERVERFAULT, RFC 8881 section 15.1.1)
+                    opStatus = NfsStatus.SERVERFAULT;
+                    out = failed(reply, statusPos, opStatus);
+                    internalErrors.warn("{} op {} failed unexpectedly; answered NFS4ERR_SERVERFAULT", connection,
+                            OperationTable.name(opcode), e);
+                }
+                operationFinished(opcode, opStatus, System.nanoTime() - started);
+                if (opStatus != NfsStatus.OK) {
+                    status = opStatus;
                     break;
                 }
                 out = reply.encoder();
             }
+            finished = true;
         } finally {
             ctx.asServer();
             if (slot != null) {
-                server.state().leaveSlot(slot, cacheableReply(ctx, reply, start, countPos, results, status));
+                // an Error thrown through here leaves a reply we cannot vouch for: keep none
+                server.state().leaveSlot(slot, finished
+                        ? cacheableReply(ctx, reply, start, countPos, results, status) : null);
             }
         }
         XdrEncoder head = new XdrEncoder(reply.head());
         head.setInt(start, status.code);
         head.setInt(countPos, results);
         return RpcConstants.SUCCESS;
+    }
+
+    /**
+     * Every operation of every COMPOUND ends here, once, with its opcode, status and time taken: the one
+     * place for per-operation accounting.
+     */
+    private static void operationFinished(int opcode, NfsStatus status, long nanos) {
+        if (log.isTraceEnabled()) {
+            log.trace("op {} -> {} in {} us", OperationTable.name(opcode), status, nanos / 1000);
+        }
+    }
+
+    /** The operation's result becomes just {@code status}: anything it encoded (or a file region) is dropped. */
+    private static XdrEncoder failed(RpcReply reply, int statusPos, NfsStatus status) {
+        reply.discardRegion();
+        XdrEncoder out = reply.encoder();
+        out.truncate(statusPos + 4);
+        out.setInt(statusPos, status.code);
+        return out;
+    }
+
+    /** An idle connection stays open while a session used on it lives (its client's lease has not expired). */
+    private void keepOpenForSession(RpcConnection connection, Session s) {
+        if (s == null) {
+            return;
+        }
+        byte[] id = s.id();
+        connection.keepOpenWhile(s, () -> {
+            try {
+                server.state().session(id);
+                return true;
+            } catch (NfsException gone) {
+                return false;
+            }
+        });
+    }
+
+    /**
+     * A request larger than the session's ca_maxrequestsize is refused by its SEQUENCE, before the slot is
+     * touched (RFC 8881 section 18.46.3, NFS4ERR_REQ_TOO_BIG). An unknown session is left to SEQUENCE.
+     */
+    private void checkRequestSize(XdrDecoder in, int requestSize) throws NfsException {
+        ByteBuf b = in.buffer();
+        if (b.readableBytes() < 16) {
+            return;
+        }
+        byte[] sessionId = new byte[16];
+        b.getBytes(b.readerIndex(), sessionId);
+        Session s;
+        try {
+            s = server.state().session(sessionId);
+        } catch (NfsException unknown) {
+            return;
+        }
+        if (requestSize > s.fore().maxRequestSize()) {
+            throw new NfsException(NfsStatus.REQ_TOO_BIG, requestSize + " bytes, the session allows "
+                    + s.fore().maxRequestSize());
+        }
+    }
+
+    /**
+     * After each operation: the reply so far must fit the session's ca_maxresponsesize, and when it is to be
+     * cached (sa_cachethis) its ca_maxresponsesize_cached; the operation that crosses a limit fails with
+     * NFS4ERR_REP_TOO_BIG or NFS4ERR_REP_TOO_BIG_TO_CACHE (RFC 8881 sections 2.10.6.1, 18.46.3). Sizes count
+     * the whole RPC reply, as the client's own limits do.
+     */
+    private static void checkReplySize(CompoundContext ctx, RpcReply reply) throws NfsException {
+        long size = reply.length() - 4; // without the record mark
+        int max = ctx.session().fore().maxResponseSize();
+        if (size > max) {
+            throw new NfsException(NfsStatus.REP_TOO_BIG, "reply of " + size + " bytes, the session allows " + max);
+        }
+        int cached = ctx.session().fore().maxResponseSizeCached();
+        if (ctx.cacheThis && size > cached) {
+            throw new NfsException(NfsStatus.REP_TOO_BIG_TO_CACHE, "reply of " + size + " bytes, the session caches "
+                    + cached);
+        }
     }
 
     /** Only operations that may stand alone run outside a session (section 2.10.6.4); SEQUENCE only first. */
@@ -172,18 +300,18 @@ public final class CompoundProcessor implements RpcProgram {
         }
     }
 
-    /** The reply bytes to keep in the slot, or null when they cannot be kept (file data sent by sendfile). */
+    /**
+     * The reply bytes to keep in the slot: only what the client asked to be cached (sa_cachethis; a replay of
+     * anything else answers NFS4ERR_RETRY_UNCACHED_REP, section 2.10.6.1.3), which {@link #checkReplySize}
+     * kept within ca_maxresponsesize_cached. A reply carrying file data by sendfile cannot be kept.
+     */
     private static byte[] cacheableReply(CompoundContext ctx, RpcReply reply, int start, int countPos, int results,
                                          NfsStatus status) {
-        if (reply.hasRegion()) {
+        if (!ctx.cacheThis || reply.hasRegion()) {
             return null;
         }
         ByteBuf head = reply.head();
         int len = head.writerIndex() - start;
-        int limit = ctx.session().fore().maxResponseSizeCached();
-        if (!ctx.cacheThis && len > limit) {
-            return null;
-        }
         byte[] b = new byte[len];
         head.getBytes(start, b);
         // status and count are filled in after this point for the live reply; patch them into the copy

@@ -1,6 +1,7 @@
 package io.edgenfsd.ops;
 
 import io.edgenfsd.compound.CompoundContext;
+import io.edgenfsd.compound.CompoundProcessor;
 import io.edgenfsd.status.NfsException;
 import io.edgenfsd.status.NfsStatus;
 import io.edgenfsd.compound.Operation;
@@ -80,7 +81,7 @@ public final class CreateSession implements Operation {
         byte[] reply = state.createSession(clientId, seq, Principal.of(ctx.credentials()),
                 ctx.connection().remoteAddress(), client -> {
             ChannelAttrs fore = new ChannelAttrs(0, min(foreReq.maxRequestSize(), maxIo),
-                    min(foreReq.maxResponseSize(), maxIo), min(foreReq.maxResponseSizeCached(), 64 * 1024),
+                    min(foreReq.maxResponseSize(), maxIo), min(foreReq.maxResponseSizeCached(), CompoundProcessor.MAX_CACHED_REPLY),
                     Math.max(2, min(foreReq.maxOperations(), 64)),
                     Math.max(1, min(foreReq.maxRequests(), StateManager.MAX_SLOTS)));
             ChannelAttrs back = new ChannelAttrs(0, min(backReq.maxRequestSize(), 16384),

@@ -21,6 +21,14 @@ public interface RpcProgram {
      * Whether a call is cheap and never blocks on the disk for long, so the transport may run it on its event
      * loop instead of a worker thread (saves two thread wake-ups). {@code args} must not be consumed.
      */
+    /**
+     * An upper bound, as good as a look at the arguments gives, of the reply's size: reserved in the memory
+     * budget before the call runs, corrected to the real size after. {@code args} must not be consumed.
+     */
+    default long replyEstimate(RpcCall call, ByteBuf args) {
+        return 1024;
+    }
+
     default boolean runsInline(RpcCall call, ByteBuf args) {
         return false;
     }

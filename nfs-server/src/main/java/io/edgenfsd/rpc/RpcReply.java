@@ -49,7 +49,8 @@ public final class RpcReply {
         return tail;
     }
 
-    long length() {
+    /** Bytes of the reply so far, record mark and sendfile region included. */
+    public long length() {
         return head.readableBytes() + (region == null ? 0 : region.count() + tail.readableBytes());
     }
 

@@ -9,6 +9,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -31,6 +32,7 @@ public final class RpcServer implements AutoCloseable {
     private final EventLoopGroup io;
     private final ExecutorService workers;
     private Channel serverChannel;
+    private InflightBudget budget;
 
     public RpcServer(ExecutorService workers, int ioThreads) {
         IoHandlerFactory factory = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -39,12 +41,31 @@ public final class RpcServer implements AutoCloseable {
         this.workers = workers;
     }
 
+    static long perConnection(long maxInflight, int maxRecord) {
+        return Math.max(maxInflight / 4, 2L * maxRecord);
+    }
+
+    /** The memory budget (its use, for tests and status). */
+    public InflightBudget budget() {
+        return budget;
+    }
+
     public String transportName() {
         return Epoll.isAvailable() ? "epoll" : "nio";
     }
 
-    public InetSocketAddress bind(InetSocketAddress address, Map<Integer, RpcProgram> programs, int maxRecord)
-            throws InterruptedException {
+    /**
+     * Listens on {@code address}. {@code maxInflight} is the process-wide budget of request and reply bytes
+     * in flight; one connection may hold a quarter of it (at least two records), so that a client that stops
+     * reading its replies stops being read long before the others have to wait.
+     */
+    public InetSocketAddress bind(InetSocketAddress address, Map<Integer, RpcProgram> programs, int maxRecord,
+                                  long maxInflight, RpcDispatcher.Timeouts timeouts) throws InterruptedException {
+        budget = new InflightBudget(maxInflight);
+        long perConnection = perConnection(maxInflight, maxRecord);
+        // the socket's queue of unwritten replies, sendfile regions counted by their length
+        WriteBufferWaterMark marks = new WriteBufferWaterMark((int) Math.min(Integer.MAX_VALUE / 2, perConnection / 4),
+                (int) Math.min(Integer.MAX_VALUE, perConnection / 2));
         Class<? extends ServerChannel> channelClass =
                 Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         ServerBootstrap b = new ServerBootstrap()
@@ -55,11 +76,14 @@ public final class RpcServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, marks)
+                .childOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, RegionCountingEstimator.INSTANCE)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast("record", new RecordMarkingDecoder(maxRecord));
-                        ch.pipeline().addLast("rpc", new RpcDispatcher(programs, workers));
+                        ch.pipeline().addLast("rpc", new RpcDispatcher(programs, workers, budget, perConnection,
+                                timeouts));
                     }
                 });
         serverChannel = b.bind(address).sync().channel();

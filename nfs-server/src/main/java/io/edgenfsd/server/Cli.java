@@ -104,6 +104,19 @@ public final class Cli implements Callable<Integer> {
         @Option(names = "--max-io", paramLabel = "BYTES", description = "largest READ/WRITE (default: ${DEFAULT-VALUE})")
         int maxIo = ServerConfig.DEFAULT_MAX_IO;
 
+        @Option(names = "--max-inflight", paramLabel = "BYTES", description = "request and reply bytes in "
+                + "flight, all clients together; beyond it requests wait unread (default: ${DEFAULT-VALUE}, for "
+                + "-XX:MaxDirectMemorySize=96m)")
+        long maxInflight = ServerConfig.DEFAULT_MAX_INFLIGHT;
+
+        @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "close a connection idle this "
+                + "long that no live session uses (default: ${DEFAULT-VALUE})")
+        int idleTimeout = (int) ServerConfig.DEFAULT_IDLE_TIMEOUT.toSeconds();
+
+        @Option(names = "--record-timeout", paramLabel = "SECONDS", description = "close a connection whose "
+                + "request takes longer than this to arrive (default: ${DEFAULT-VALUE})")
+        int recordTimeout = (int) ServerConfig.DEFAULT_RECORD_TIMEOUT.toSeconds();
+
         @Option(names = {"-v", "--verbose"}, description = "debug logging")
         boolean verbose;
     }
@@ -168,6 +181,16 @@ public final class Cli implements Callable<Integer> {
             System.err.println("edge-nfsd: --lease must be 10..3600 and --threads 1..512");
             return 2;
         }
+        long minInflight = 2L * (o.maxIo + 64 * 1024);
+        if (o.maxInflight < minInflight) {
+            System.err.println("edge-nfsd: --max-inflight " + o.maxInflight + ": must be at least " + minInflight
+                    + " (two of the largest requests that --max-io allows)");
+            return 2;
+        }
+        if (o.idleTimeout < 1 || o.recordTimeout < 1) {
+            System.err.println("edge-nfsd: --idle-timeout and --record-timeout must be at least 1 second");
+            return 2;
+        }
         InetAddress bind;
         try {
             bind = o.bind == null ? null : InetAddress.getByName(o.bind);
@@ -192,7 +215,9 @@ public final class Cli implements Callable<Integer> {
             return 2;
         }
         int grace = o.grace != null ? o.grace : 2 * o.lease;
-        ServerConfig cfg = new ServerConfig(bind, o.port, o.stateDir, o.lease, grace, o.maxIo, o.threads);
+        ServerConfig cfg = new ServerConfig(bind, o.port, o.stateDir, o.lease, grace, o.maxIo, o.threads,
+                new ServerConfig.Limits(o.maxInflight, java.time.Duration.ofSeconds(o.idleTimeout),
+                        java.time.Duration.ofSeconds(o.recordTimeout)));
         NfsServer server = new NfsServer(cfg, exports);
         try {
             server.start();

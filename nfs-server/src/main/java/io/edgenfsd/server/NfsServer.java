@@ -1,9 +1,11 @@
 package io.edgenfsd.server;
 
 import io.edgenfsd.compound.CompoundProcessor;
+import io.edgenfsd.compound.OperationTable;
 import io.edgenfsd.compound.ServerContext;
 import io.edgenfsd.export.Export;
 import io.edgenfsd.export.ExportTable;
+import io.edgenfsd.rpc.RpcDispatcher;
 import io.edgenfsd.rpc.RpcProgram;
 import io.edgenfsd.rpc.RpcServer;
 import io.edgenfsd.state.ClientStore;
@@ -38,14 +40,21 @@ public final class NfsServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final ExportTable exports;
+    private final OperationTable operations;
     private RpcServer rpc;
     private OpenFiles openFiles;
     private ScheduledExecutorService timer;
     private InetSocketAddress bound;
 
     public NfsServer(ServerConfig config, ExportTable exports) {
+        this(config, exports, Operations.table());
+    }
+
+    /** With another operation table (tests put a failing operation in one). */
+    public NfsServer(ServerConfig config, ExportTable exports, OperationTable operations) {
         this.config = config;
         this.exports = exports;
+        this.operations = operations;
     }
 
     public InetSocketAddress start() throws IOException, InterruptedException {
@@ -74,16 +83,16 @@ public final class NfsServer implements AutoCloseable {
         byte[] owner = ("edge-nfsd@" + hostName()).getBytes(StandardCharsets.UTF_8);
         ServerContext ctx = new ServerContext(state, fs, new IdMapper(), identity, openFiles, config.maxIo(),
                 config.maxIo(), owner, new BackChannel());
-        CompoundProcessor nfs = new CompoundProcessor(ctx, Operations.table());
+        CompoundProcessor nfs = new CompoundProcessor(ctx, operations);
         timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "edge-nfsd-lease"));
         state.startLeaseReaper(timer);
         AtomicInteger n = new AtomicInteger();
         ThreadPoolExecutor workers = new ThreadPoolExecutor(config.workers(), config.workers(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> daemon(r, "nfsd-" + n.incrementAndGet()));
         rpc = new RpcServer(workers, Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
-        int maxRecord = config.maxIo() + 64 * 1024;
         bound = rpc.bind(new InetSocketAddress(config.bind(), config.port()), Map.<Integer, RpcProgram>of(
-                CompoundProcessor.NFS_PROGRAM, nfs), maxRecord);
+                CompoundProcessor.NFS_PROGRAM, nfs), config.maxRecord(), config.limits().maxInflight(),
+                new RpcDispatcher.Timeouts(config.limits().idleTimeout(), config.limits().recordTimeout()));
         for (Export e : exports.exports()) {
             if (e.isFsidRoot()) {
                 log.warn("export {} has fsid=0/root: this server joins exports in a pseudo filesystem of their "
@@ -96,10 +105,17 @@ public final class NfsServer implements AutoCloseable {
                     "export {} is 'async' for {}: writes are acknowledged before they reach the disk ({})",
                     e.path(), r.client().text(), r.source()));
         }
-        log.info("NFSv4.1 on {} ({} transport, {} workers, {} handles, max I/O {} KiB)", bound,
-                rpc.transportName(), config.workers(), handles.persistent() ? "persistent" : "in-memory",
-                config.maxIo() / 1024);
+        log.info("NFSv4.1 on {} ({} transport, {} workers, {} handles, max I/O {} KiB, {} MiB in flight at most, "
+                        + "reply cache {} KiB per slot: {} KiB per session of {} slots)",
+                bound, rpc.transportName(), config.workers(), handles.persistent() ? "persistent" : "in-memory",
+                config.maxIo() / 1024, config.limits().maxInflight() >> 20, CompoundProcessor.MAX_CACHED_REPLY / 1024,
+                CompoundProcessor.MAX_CACHED_REPLY * StateManager.MAX_SLOTS / 1024, StateManager.MAX_SLOTS);
         return bound;
+    }
+
+    /** The transport's memory budget (tests and status). */
+    public io.edgenfsd.rpc.InflightBudget inflight() {
+        return rpc.budget();
     }
 
     public InetSocketAddress address() {

@@ -64,8 +64,16 @@ public final class Compound {
 
     /** Fore channel asks for {@code slots} slots; AUTH_SYS back channel on this connection when asked. */
     public Compound createSession(long clientId, int seq, int flags, int slots, int cbProgram) {
+        // as the Linux client: 1 MiB of data plus room for the rest of the COMPOUND each way
+        return createSession(clientId, seq, flags, slots, cbProgram, (1 << 20) + 65536, (1 << 20) + 65536,
+                64 * 1024);
+    }
+
+    /** As above with the given fore-channel ca_maxrequestsize, ca_maxresponsesize, ca_maxresponsesize_cached. */
+    public Compound createSession(long clientId, int seq, int flags, int slots, int cbProgram, int maxRequest,
+                                  int maxResponse, int maxResponseCached) {
         XdrOut o = op(Op.CREATE_SESSION).int64(clientId).int32(seq).int32(flags);
-        o.int32(0).int32(1 << 20).int32(1 << 20).int32(64 * 1024).int32(32).int32(slots).int32(0);
+        o.int32(0).int32(maxRequest).int32(maxResponse).int32(maxResponseCached).int32(32).int32(slots).int32(0);
         o.int32(0).int32(16384).int32(16384).int32(0).int32(4).int32(1).int32(0);
         o.int32(cbProgram).int32(1).int32(1).raw(Cred.root().authSysBody());
         return this;

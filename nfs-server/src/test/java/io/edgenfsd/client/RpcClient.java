@@ -120,6 +120,11 @@ public final class RpcClient implements AutoCloseable {
 
     /** One record in one last fragment. */
     public void sendRecord(byte[] body) {
+        sendRaw(asRecord(body));
+    }
+
+    /** {@code body} behind a record mark: one last fragment (RFC 5531 section 11). */
+    public static byte[] asRecord(byte[] body) {
         byte[] rec = new byte[body.length + 4];
         int mark = 0x80000000 | body.length;
         rec[0] = (byte) (mark >>> 24);
@@ -127,7 +132,7 @@ public final class RpcClient implements AutoCloseable {
         rec[2] = (byte) (mark >>> 8);
         rec[3] = (byte) mark;
         System.arraycopy(body, 0, rec, 4, body.length);
-        sendRaw(rec);
+        return rec;
     }
 
     /** Bytes exactly as given: no record marking added. */

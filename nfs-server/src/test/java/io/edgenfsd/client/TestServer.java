@@ -1,7 +1,10 @@
 package io.edgenfsd.client;
 
+import io.edgenfsd.compound.OperationTable;
+import io.edgenfsd.rpc.InflightBudget;
 import io.edgenfsd.server.ExportsConfig;
 import io.edgenfsd.server.NfsServer;
+import io.edgenfsd.server.Operations;
 import io.edgenfsd.server.ServerConfig;
 
 import java.net.InetAddress;
@@ -22,11 +25,28 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts a server with the given exports(5) lines; the state directory is created under {@code stateDir}. */
     public static TestServer start(Path stateDir, int maxIo, String... exportLines) throws Exception {
+        return start(stateDir, maxIo, ServerConfig.Limits.defaults(), exportLines);
+    }
+
+    /** As {@link #start(Path, int, String...)} with the given memory and time limits. */
+    public static TestServer start(Path stateDir, int maxIo, ServerConfig.Limits limits, String... exportLines)
+            throws Exception {
+        return start(stateDir, maxIo, limits, Operations.table(), exportLines);
+    }
+
+    /** As above, serving the given operation table (e.g. with an operation made to fail). */
+    public static TestServer start(Path stateDir, int maxIo, ServerConfig.Limits limits, OperationTable ops,
+                                   String... exportLines) throws Exception {
         Files.createDirectories(stateDir);
-        NfsServer s = new NfsServer(new ServerConfig(InetAddress.getLoopbackAddress(), 0, stateDir, 90, 0, maxIo, 8),
-                ExportsConfig.load(List.of(), List.of(exportLines)));
+        NfsServer s = new NfsServer(new ServerConfig(InetAddress.getLoopbackAddress(), 0, stateDir, 90, 0, maxIo, 8,
+                limits), ExportsConfig.load(List.of(), List.of(exportLines)), ops);
         InetSocketAddress a = s.start();
         return new TestServer(s, a);
+    }
+
+    /** The transport's budget of bytes in flight. */
+    public InflightBudget inflight() {
+        return server.inflight();
     }
 
     public InetSocketAddress address() {

@@ -30,34 +30,45 @@ class QuickCompoundTest {
     }
 
     @Test
-    void lookupWithGetattrIsQuickAndNotConsumed() {
-        ByteBuf b = compound(1, 5);
+    void aLoneSequenceIsQuickAndNotConsumed() {
+        ByteBuf b = compound(1, 1);
         sequence(b);
-        putfh(b, 42);
-        b.writeInt(OperationTable.LOOKUP).writeInt(5).writeBytes("hello".getBytes()).writeZero(3);
-        b.writeInt(OperationTable.GETFH);
-        b.writeInt(OperationTable.GETATTR).writeInt(2).writeInt(0x0010011a).writeInt(0x00b0a23a);
         int reader = b.readerIndex();
         assertThat(QuickCompound.isQuick(b, table)).isTrue();
         assertThat(b.readerIndex()).isEqualTo(reader);
     }
 
     @Test
-    void closeIsQuick() {
-        ByteBuf b = compound(1, 3);
-        sequence(b);
-        putfh(b, 28);
-        b.writeInt(OperationTable.CLOSE).writeInt(0).writeZero(16);
-        assertThat(QuickCompound.isQuick(b, table)).isTrue();
+    void opsThatMayStatOpenReadOrTakeAStateLockGoToWorkers() {
+        int[][] bodies = {
+            {OperationTable.LOOKUP, 5, 0x68656c6c, 0x6f000000},
+            {OperationTable.GETATTR, 1, 0x0010011a},
+            {OperationTable.ACCESS, 0x1f},
+            {OperationTable.CLOSE, 0, 0, 0, 0, 0},
+            {OperationTable.READ, 0, 0, 0, 0, 0, 0, 4096},
+            {OperationTable.READLINK},
+            {OperationTable.PUTROOTFH},
+        };
+        for (int[] op : bodies) {
+            ByteBuf b = compound(1, 3);
+            sequence(b);
+            putfh(b, 28);
+            for (int w : op) {
+                b.writeInt(w);
+            }
+            assertThat(QuickCompound.isQuick(b, table)).as("op %d", op[0]).isFalse();
+        }
+        ByteBuf putfhOnly = compound(1, 2);
+        sequence(putfhOnly);
+        putfh(putfhOnly, 28);
+        assertThat(QuickCompound.isQuick(putfhOnly, table)).as("PUTFH may open_by_handle_at").isFalse();
     }
 
     @Test
-    void readIsQuickLikeTheSendfileThatAlreadyRunsOnTheEventLoop() {
-        ByteBuf b = compound(1, 3);
-        sequence(b);
-        putfh(b, 28);
-        b.writeInt(OperationTable.READ).writeZero(16).writeLong(0).writeInt(4096);
-        assertThat(QuickCompound.isQuick(b, table)).isTrue();
+    void withoutSequenceNothingIsQuick() {
+        ByteBuf b = compound(1, 1);
+        b.writeInt(OperationTable.GETFH);
+        assertThat(QuickCompound.isQuick(b, table)).isFalse();
     }
 
     @Test

@@ -12,6 +12,8 @@ import io.edgenfsd.status.NfsStatus;
 import io.edgenfsd.ops.ProtocolTestBase;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 
@@ -249,5 +251,56 @@ class MalformedRpcTest extends ProtocolTestBase {
         assertThat(answered + closed).isGreaterThan(0);
         System.out.println("fuzz: " + answered + " mutated compounds answered, " + closed + " connection closed");
         assertServerStillServes();
+    }
+
+    /** Direct memory the buffer pool has handed out (what a leaked record would keep). */
+    private static long usedDirect() {
+        return io.netty.buffer.PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
+    }
+
+    @Test
+    void thousandStrayReplyRecordsAreReleasedAndTheConnectionKeepsServing() {
+        try (RpcClient c = server.connect()) {
+            assertThat(c.call(RpcClient.NFS_PROGRAM, 4, 0, Cred.root(), new byte[0]).acceptStat())
+                    .isEqualTo(RpcResult.SUCCESS);
+            long before = usedDirect();
+            byte[] payload = new byte[16 * 1024];
+            for (int i = 0; i < 1000; i++) {
+                // an accepted, successful REPLY to an xid the server never used, with 16 KiB of results
+                c.sendRecord(new XdrOut().int32(0x5EED0000 + i).int32(1).int32(0).int32(0).int32(0).int32(0)
+                        .raw(payload).toByteArray());
+            }
+            // replies are handled in order: once this call is answered, all 1,000 records have been
+            assertThat(c.call(RpcClient.NFS_PROGRAM, 4, 0, Cred.root(), new byte[0]).acceptStat())
+                    .isEqualTo(RpcResult.SUCCESS);
+            // 1,000 x 16 KiB kept would be 16 MiB; the pool may start one more 4 MiB chunk
+            assertThat(usedDirect() - before).as("direct memory growth").isLessThanOrEqualTo(4L << 20);
+        }
+    }
+
+    @Test
+    void thousandCredentialsLongerThanTheirRecordAnswerAuthBadcredOnTheSameConnectionWithoutLeaking() {
+        try (RpcClient c = server.connect()) {
+            assertThat(c.call(RpcClient.NFS_PROGRAM, 4, 0, Cred.root(), new byte[0]).acceptStat())
+                    .isEqualTo(RpcResult.SUCCESS);
+            long before = usedDirect();
+            List<CompletableFuture<RpcResult>> replies = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                int xid = c.nextXid();
+                // AUTH_SYS announcing a 400-byte body; the record ends 16 bytes into it
+                byte[] body = new XdrOut().int32(xid).int32(0).int32(2).int32(RpcClient.NFS_PROGRAM).int32(4)
+                        .int32(0).int32(1).int32(400).int32(0).int32(0).int32(0).int32(0).toByteArray();
+                replies.add(c.sendRecordExpectingReply(xid, body));
+            }
+            for (CompletableFuture<RpcResult> f : replies) {
+                RpcResult r = c.await(f);
+                assertThat(r.accepted()).isFalse();
+                assertThat(r.rejectStat()).isEqualTo(RpcResult.AUTH_ERROR);
+                assertThat(r.authStat()).isEqualTo(1); // AUTH_BADCRED
+            }
+            assertThat(c.call(RpcClient.NFS_PROGRAM, 4, 0, Cred.root(), new byte[0]).acceptStat())
+                    .isEqualTo(RpcResult.SUCCESS);
+            assertThat(usedDirect() - before).as("direct memory growth").isLessThanOrEqualTo(4L << 20);
+        }
     }
 }
