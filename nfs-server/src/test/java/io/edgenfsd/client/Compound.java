@@ -80,8 +80,8 @@ public final class Compound {
     }
 
     /** CREATE_SESSION with the given request/response sizes for each channel (to test the server's limits). */
-    public Compound createSession(long clientId, int seq, int flags, int foreRequest, int foreResponse,
-                                  int backRequest, int backResponse, int backOps) {
+    public Compound createSessionChannels(long clientId, int seq, int flags, int foreRequest, int foreResponse,
+                                          int backRequest, int backResponse, int backOps) {
         XdrOut o = op(Op.CREATE_SESSION).int64(clientId).int32(seq).int32(flags);
         o.int32(0).int32(foreRequest).int32(foreResponse).int32(4096).int32(16).int32(4).int32(0);
         o.int32(0).int32(backRequest).int32(backResponse).int32(0).int32(backOps).int32(1).int32(0);

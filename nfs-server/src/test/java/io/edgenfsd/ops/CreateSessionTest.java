@@ -27,13 +27,13 @@ class CreateSessionTest extends ProtocolTestBase {
     @Test
     void channelsTooSmallForASequenceAnswerToosmallAndASensibleOneIsAccepted() {
         Res.ExchangeId c = newClient();
-        assertThat(root.send(new Compound().createSession(c.clientId(), c.seq(), 0, 8192, 0, 8192, 8192, 8))
+        assertThat(root.send(new Compound().createSessionChannels(c.clientId(), c.seq(), 0, 8192, 0, 8192, 8192, 8))
                 .status()).as("no room for any reply").isEqualTo(NfsStatus.TOOSMALL);
-        assertThat(root.send(new Compound().createSession(c.clientId(), c.seq(), 0, 20, 8192, 8192, 8192, 8))
+        assertThat(root.send(new Compound().createSessionChannels(c.clientId(), c.seq(), 0, 20, 8192, 8192, 8192, 8))
                 .status()).as("no room for a request").isEqualTo(NfsStatus.TOOSMALL);
-        assertThat(root.send(new Compound().createSession(c.clientId(), c.seq(), 0, 8192, 8192, 10, 8192, 1))
+        assertThat(root.send(new Compound().createSessionChannels(c.clientId(), c.seq(), 0, 8192, 8192, 10, 8192, 1))
                 .status()).as("a back channel that cannot carry CB_SEQUENCE").isEqualTo(NfsStatus.TOOSMALL);
-        assertThat(root.send(new Compound().createSession(c.clientId(), c.seq(), 0, 8192, 8192, 4096, 4096, 2))
+        assertThat(root.send(new Compound().createSessionChannels(c.clientId(), c.seq(), 0, 8192, 8192, 4096, 4096, 2))
                 .status()).isEqualTo(NfsStatus.OK);
     }
 }
