@@ -39,7 +39,9 @@ public final class RpcDispatcher extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        ctx.channel().attr(CONNECTION).set(new RpcConnection(ctx.channel()));
+        RpcConnection conn = new RpcConnection(ctx.channel());
+        ctx.channel().attr(CONNECTION).set(conn);
+        RpcStats.opened(conn);
         ctx.fireChannelActive();
     }
 
@@ -47,6 +49,7 @@ public final class RpcDispatcher extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         RpcConnection c = ctx.channel().attr(CONNECTION).get();
         if (c != null) {
+            RpcStats.closed(c);
             c.closed();
         }
         ctx.fireChannelInactive();

@@ -106,6 +106,10 @@ public final class Cli implements Callable<Integer> {
 
         @Option(names = {"-v", "--verbose"}, description = "debug logging")
         boolean verbose;
+
+        @Option(names = "--metrics", paramLabel = "ADDRESS:PORT",
+                description = "serve Prometheus metrics at http://ADDRESS:PORT/metrics (default: off), e.g. 127.0.0.1:9102")
+        String metrics;
     }
 
     @Command(name = "serve", mixinStandardHelpOptions = true, description = "run the server (the default)")
@@ -194,6 +198,14 @@ public final class Cli implements Callable<Integer> {
         int grace = o.grace != null ? o.grace : 2 * o.lease;
         ServerConfig cfg = new ServerConfig(bind, o.port, o.stateDir, o.lease, grace, o.maxIo, o.threads);
         NfsServer server = new NfsServer(cfg, exports);
+        if (o.metrics != null) {
+            try {
+                server.withMetrics(OperatorOptions.hostPort(o.metrics));
+            } catch (IllegalArgumentException e) {
+                System.err.println("edge-nfsd: --metrics " + o.metrics + ": " + e.getMessage());
+                return 2;
+            }
+        }
         try {
             server.start();
         } catch (IOException e) {

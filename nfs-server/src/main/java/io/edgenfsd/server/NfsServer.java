@@ -4,6 +4,8 @@ import io.edgenfsd.compound.CompoundProcessor;
 import io.edgenfsd.compound.ServerContext;
 import io.edgenfsd.export.Export;
 import io.edgenfsd.export.ExportTable;
+import io.edgenfsd.metrics.OpRecorder;
+import io.edgenfsd.metrics.ServerMetrics;
 import io.edgenfsd.rpc.RpcProgram;
 import io.edgenfsd.rpc.RpcServer;
 import io.edgenfsd.state.ClientStore;
@@ -42,10 +44,24 @@ public final class NfsServer implements AutoCloseable {
     private OpenFiles openFiles;
     private ScheduledExecutorService timer;
     private InetSocketAddress bound;
+    private InetSocketAddress metricsAddress;
+    private ServerMetrics metrics;
+    private InetSocketAddress metricsBound;
 
     public NfsServer(ServerConfig config, ExportTable exports) {
         this.config = config;
         this.exports = exports;
+    }
+
+    /** Serve Prometheus metrics on {@code address} (off unless called before {@link #start()}). */
+    public NfsServer withMetrics(InetSocketAddress address) {
+        this.metricsAddress = address;
+        return this;
+    }
+
+    /** Where /metrics is served, or null when metrics are off. */
+    public InetSocketAddress metricsAddress() {
+        return metricsBound;
     }
 
     public InetSocketAddress start() throws IOException, InterruptedException {
@@ -74,7 +90,14 @@ public final class NfsServer implements AutoCloseable {
         byte[] owner = ("edge-nfsd@" + hostName()).getBytes(StandardCharsets.UTF_8);
         ServerContext ctx = new ServerContext(state, fs, new IdMapper(), identity, openFiles, config.maxIo(),
                 config.maxIo(), owner, new BackChannel());
-        CompoundProcessor nfs = new CompoundProcessor(ctx, Operations.table());
+        if (metricsAddress != null) {
+            metrics = ServerMetricsWiring.create(state.view());
+            metricsBound = metrics.serve(metricsAddress);
+            log.info("Prometheus metrics on http://{}:{}/metrics", metricsBound.getAddress().getHostAddress(),
+                    metricsBound.getPort());
+        }
+        CompoundProcessor nfs = new CompoundProcessor(ctx, Operations.table(),
+                metrics == null ? OpRecorder.NONE : metrics);
         timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "edge-nfsd-lease"));
         state.startLeaseReaper(timer);
         AtomicInteger n = new AtomicInteger();
@@ -130,6 +153,9 @@ public final class NfsServer implements AutoCloseable {
         }
         if (openFiles != null) {
             openFiles.closeAll();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
     }
 }

@@ -24,6 +24,13 @@ public final class ByteRangeLocks {
 
     private final Map<FileKey, List<Lock>> byFile = new HashMap<>();
 
+    /** A copy of every lock, by file (for {@link StateView}). */
+    synchronized Map<FileKey, List<Lock>> snapshot() {
+        Map<FileKey, List<Lock>> m = new HashMap<>();
+        byFile.forEach((k, v) -> m.put(k, List.copyOf(v)));
+        return m;
+    }
+
     /** The first lock of another owner that conflicts with the request, if any. */
     public synchronized Optional<Lock> conflict(FileKey file, LockOwner owner, boolean write, long start, long end) {
         for (Lock l : byFile.getOrDefault(file, List.of())) {

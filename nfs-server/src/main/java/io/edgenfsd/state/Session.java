@@ -70,6 +70,11 @@ public final class Session {
         connections.add(c);
     }
 
+    /** The connections bound to this session (for {@link StateView}). */
+    Set<RpcConnection> connections() {
+        return java.util.Collections.unmodifiableSet(connections);
+    }
+
     public boolean isBound(RpcConnection c) {
         return connections.contains(c);
     }

@@ -578,6 +578,12 @@ public final class StateManager {
         return Optional.ofNullable(clients.get(id));
     }
 
+    /** Read-only live view of clients, sessions, opens and locks, for metrics and `edge-nfsd status`. */
+    public StateView view() {
+        return new StateView(this, clients.values(), sessions.values(), states.values(), locks,
+                c -> mayReclaim.contains(key(c.ownerId())) && !reclaimed.contains(key(c.ownerId())));
+    }
+
     private byte[] newOther() {
         return ByteBuffer.allocate(12).putInt(bootEpoch).putLong(counter.incrementAndGet()).array();
     }

@@ -489,6 +489,7 @@ public final class LocalFs {
         Path target = st.isRegular() || st.isDirectory() || KernelHandleStore.isDetached(p) ? p : p.getParent();
         try (FileChannel ch = FileChannel.open(target, StandardOpenOption.READ)) {
             ch.force(metadata);
+            SyncStats.fsynced();
         } catch (IOException e) {
             throw Errno.toNfs(e);
         }

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** An in-process edge-nfsd on an ephemeral loopback port, for protocol tests and benchmarks. */
 public final class TestServer implements AutoCloseable {
@@ -22,11 +23,23 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts a server with the given exports(5) lines; the state directory is created under {@code stateDir}. */
     public static TestServer start(Path stateDir, int maxIo, String... exportLines) throws Exception {
+        return start(stateDir, maxIo, s -> { }, exportLines);
+    }
+
+    /** As {@link #start(Path, int, String...)}, with {@code configure} applied before the server starts. */
+    public static TestServer start(Path stateDir, int maxIo, Consumer<NfsServer> configure, String... exportLines)
+            throws Exception {
         Files.createDirectories(stateDir);
         NfsServer s = new NfsServer(new ServerConfig(InetAddress.getLoopbackAddress(), 0, stateDir, 90, 0, maxIo, 8),
                 ExportsConfig.load(List.of(), List.of(exportLines)));
+        configure.accept(s);
         InetSocketAddress a = s.start();
         return new TestServer(s, a);
+    }
+
+    /** The running server, for tests of its operator interfaces (metrics, reload, status). */
+    public NfsServer server() {
+        return server;
     }
 
     public InetSocketAddress address() {
