@@ -198,6 +198,9 @@ public final class Cli implements Callable<Integer> {
         int grace = o.grace != null ? o.grace : 2 * o.lease;
         ServerConfig cfg = new ServerConfig(bind, o.port, o.stateDir, o.lease, grace, o.maxIo, o.threads);
         NfsServer server = new NfsServer(cfg, exports);
+        List<Path> files = List.copyOf(o.exportFiles);
+        List<String> lines = List.copyOf(o.exportLines);
+        server.withExportsSource(() -> ExportsConfig.load(files, lines));
         if (o.metrics != null) {
             try {
                 server.withMetrics(OperatorOptions.hostPort(o.metrics));
@@ -239,6 +242,7 @@ public final class Cli implements Callable<Integer> {
         String port = o.port == 2049 ? "" : ",port=" + o.port;
         log.info("ready: mount with 'mount -t nfs -o nfsvers=4.1,hard{} {}:{} /mnt'", port, host, first.path());
         SystemdNotify.ready();
+        ReloadSignal.install(server);
         stop.await();
         return 0;
     }

@@ -47,6 +47,8 @@ public final class NfsServer implements AutoCloseable {
     private InetSocketAddress metricsAddress;
     private ServerMetrics metrics;
     private InetSocketAddress metricsBound;
+    private ExportsReloader.Source exportsSource;
+    private volatile ExportsReloader reloader;
 
     public NfsServer(ServerConfig config, ExportTable exports) {
         this.config = config;
@@ -57,6 +59,23 @@ public final class NfsServer implements AutoCloseable {
     public NfsServer withMetrics(InetSocketAddress address) {
         this.metricsAddress = address;
         return this;
+    }
+
+    /** Where {@link #reload()} reads the exports again (without one, reload is refused). */
+    public NfsServer withExportsSource(ExportsReloader.Source source) {
+        this.exportsSource = source;
+        return this;
+    }
+
+    /** Re-reads the exports (see {@link ExportsReloader}); refused, changing nothing, when they are invalid. */
+    public ExportsReloader.Result reload() {
+        ExportsReloader r = reloader;
+        if (r == null) {
+            return new ExportsReloader.Result(false, exportsSource == null
+                    ? "this server was given no exports source to re-read" : "the server is not running",
+                    java.util.List.of(), java.util.List.of(), java.util.List.of());
+        }
+        return r.reload();
     }
 
     /** Where /metrics is served, or null when metrics are off. */
@@ -85,6 +104,9 @@ public final class NfsServer implements AutoCloseable {
         StateManager state = new StateManager(config.leaseSeconds(), store);
         state.startGrace(store.load(), config.graceSeconds());
         LocalFs fs = new LocalFs(exports, handles);
+        if (exportsSource != null) {
+            reloader = new ExportsReloader(exportsSource, fs);
+        }
         openFiles = new OpenFiles(256);
         state.onOpenReleased(o -> openFiles.forget(o.file()));
         byte[] owner = ("edge-nfsd@" + hostName()).getBytes(StandardCharsets.UTF_8);
