@@ -26,7 +26,8 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "edge-nfsd", mixinStandardHelpOptions = true, versionProvider = Cli.VersionProvider.class,
         description = "NFSv4.1 server for k3s edge nodes. With no arguments: serve /var/nfs-k8s "
                 + "(rw,sync,no_root_squash,no_all_squash) to everyone on TCP port 2049.",
-        subcommands = {Cli.Serve.class, Cli.CheckConfig.class, Cli.PrintVersion.class})
+        subcommands = {Cli.Serve.class, Cli.CheckConfig.class, Cli.PrintVersion.class, AdminCommands.Status.class,
+            AdminCommands.Reload.class})
 public final class Cli implements Callable<Integer> {
     @Mixin
     ServeOptions options = new ServeOptions();
@@ -110,6 +111,10 @@ public final class Cli implements Callable<Integer> {
         @Option(names = "--metrics", paramLabel = "ADDRESS:PORT",
                 description = "serve Prometheus metrics at http://ADDRESS:PORT/metrics (default: off), e.g. 127.0.0.1:9102")
         String metrics;
+
+        @Option(names = "--admin-socket", paramLabel = "PATH",
+                description = "local socket for 'edge-nfsd status' and 'reload', root only (default: ${DEFAULT-VALUE})")
+        Path adminSocket = AdminSocket.DEFAULT;
     }
 
     @Command(name = "serve", mixinStandardHelpOptions = true, description = "run the server (the default)")
@@ -201,6 +206,7 @@ public final class Cli implements Callable<Integer> {
         List<Path> files = List.copyOf(o.exportFiles);
         List<String> lines = List.copyOf(o.exportLines);
         server.withExportsSource(() -> ExportsConfig.load(files, lines));
+        server.withAdminSocket(o.adminSocket);
         if (o.metrics != null) {
             try {
                 server.withMetrics(OperatorOptions.hostPort(o.metrics));

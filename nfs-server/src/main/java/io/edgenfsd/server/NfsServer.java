@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -49,6 +50,8 @@ public final class NfsServer implements AutoCloseable {
     private InetSocketAddress metricsBound;
     private ExportsReloader.Source exportsSource;
     private volatile ExportsReloader reloader;
+    private Path adminPath;
+    private AdminSocket admin;
 
     public NfsServer(ServerConfig config, ExportTable exports) {
         this.config = config;
@@ -58,6 +61,12 @@ public final class NfsServer implements AutoCloseable {
     /** Serve Prometheus metrics on {@code address} (off unless called before {@link #start()}). */
     public NfsServer withMetrics(InetSocketAddress address) {
         this.metricsAddress = address;
+        return this;
+    }
+
+    /** Answer `edge-nfsd status` and `edge-nfsd reload` on a Unix socket at {@code path} (off unless called). */
+    public NfsServer withAdminSocket(Path path) {
+        this.adminPath = path;
         return this;
     }
 
@@ -141,6 +150,25 @@ public final class NfsServer implements AutoCloseable {
                     "export {} is 'async' for {}: writes are acknowledged before they reach the disk ({})",
                     e.path(), r.client().text(), r.source()));
         }
+        if (adminPath != null) {
+            try {
+                admin = AdminSocket.open(adminPath, request -> switch (request) {
+                    case "status", "status table" -> new AdminSocket.Answer(true,
+                            StatusReport.table(StatusReport.build(fs.exports(), state.view())));
+                    case "status json" -> new AdminSocket.Answer(true,
+                            Json.write(StatusReport.build(fs.exports(), state.view())));
+                    case "reload" -> {
+                        ExportsReloader.Result r = reload();
+                        yield new AdminSocket.Answer(r.ok(), r.message() + "\n");
+                    }
+                    default -> new AdminSocket.Answer(false, "unknown request \"" + request + "\"\n");
+                });
+                log.info("admin socket {} ('edge-nfsd status', 'edge-nfsd reload')", adminPath);
+            } catch (IOException e) {
+                log.warn("no admin socket at {} ({}): 'edge-nfsd status' and 'reload' will not work; "
+                        + "SIGHUP still reloads the exports", adminPath, e.getMessage());
+            }
+        }
         log.info("NFSv4.1 on {} ({} transport, {} workers, {} handles, max I/O {} KiB)", bound,
                 rpc.transportName(), config.workers(), handles.persistent() ? "persistent" : "in-memory",
                 config.maxIo() / 1024);
@@ -178,6 +206,9 @@ public final class NfsServer implements AutoCloseable {
         }
         if (metrics != null) {
             metrics.close();
+        }
+        if (admin != null) {
+            admin.close();
         }
     }
 }
