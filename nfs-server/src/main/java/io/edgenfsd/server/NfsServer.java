@@ -156,7 +156,7 @@ public final class NfsServer implements AutoCloseable {
                     case "status", "status table" -> new AdminSocket.Answer(true,
                             StatusReport.table(StatusReport.build(fs.exports(), state.view())));
                     case "status json" -> new AdminSocket.Answer(true,
-                            Json.write(StatusReport.build(fs.exports(), state.view())));
+                            io.edgenfsd.manifest.Emitter.json(java.util.List.of(StatusReport.build(fs.exports(), state.view()))));
                     case "reload" -> {
                         ExportsReloader.Result r = reload();
                         yield new AdminSocket.Answer(r.ok(), r.message() + "\n");

@@ -19,7 +19,7 @@ final class StatusReport {
     private StatusReport() {
     }
 
-    /** The report as plain maps and lists (rendered by {@link Json} or {@link #table}). */
+    /** The report as plain maps and lists (rendered as JSON by the manifest Emitter, or by {@link #table}). */
     static Map<String, Object> build(ExportTable exports, StateView state) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("grace", state.inGrace());
