@@ -2,11 +2,9 @@ package io.edgenfsd.metrics;
 
 import io.edgenfsd.status.NfsStatus;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
-import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
-import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -40,11 +38,12 @@ public final class ServerMetrics implements OpRecorder, AutoCloseable {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final String[] opNames = new String[OPCODES + 1];
+    /** The series of each opcode: itself, or OPCODES ("ILLEGAL") for an opcode without a name. */
+    private final int[] series = new int[OPCODES];
     private final Counter ops;
-    private final Histogram latency;
+    private final LatencyHistogram latency;
     private final Counter err;
     private final CounterDataPoint[] opCount = new CounterDataPoint[OPCODES + 1];
-    private final DistributionDataPoint[] opLatency = new DistributionDataPoint[OPCODES + 1];
     private final CounterDataPoint[] errors = new CounterDataPoint[NfsStatus.values().length];
     private final CounterDataPoint bytesRead;
     private final CounterDataPoint bytesWritten;
@@ -63,15 +62,14 @@ public final class ServerMetrics implements OpRecorder, AutoCloseable {
         ops = Counter.builder().name("edgenfsd_nfs_operations_total")
                 .help("NFSv4.1 operations executed, by operation (each operation of a COMPOUND counts once)")
                 .labelNames("op").withoutExemplars().register(registry);
-        latency = Histogram.builder().name("edgenfsd_nfs_operation_duration_seconds").unit(Unit.SECONDS)
-                .help("time from decoding an operation's arguments to its encoded result, by operation")
-                .labelNames("op").classicOnly().classicUpperBounds(LATENCY_BOUNDS).withoutExemplars()
-                .register(registry);
         opNames[OPCODES] = "ILLEGAL";
         for (int op = 0; op < OPCODES; op++) {
             String name = opName.apply(op);
             opNames[op] = name == null ? opNames[OPCODES] : name;
+            series[op] = name == null ? OPCODES : op;
         }
+        latency = new LatencyHistogram(LATENCY_BOUNDS, opNames);
+        registry.register(latency);
         err = Counter.builder().name("edgenfsd_nfs_errors_total")
                 .help("NFSv4.1 operations that ended with an error, by NFS status (RFC 8881 section 15)")
                 .labelNames("status").withoutExemplars().register(registry);
@@ -85,16 +83,14 @@ public final class ServerMetrics implements OpRecorder, AutoCloseable {
 
     @Override
     public void operationDone(int opcode, NfsStatus status, long nanos, long bytes) {
-        int i = opcode >= 0 && opcode < OPCODES ? opcode : OPCODES;
+        int i = opcode >= 0 && opcode < OPCODES ? series[opcode] : OPCODES;
         CounterDataPoint c = opCount[i];
-        DistributionDataPoint h = opLatency[i];
-        if (c == null || h == null) {
+        if (c == null) {
             // first use: labelValues returns the one child per label value, so a racing thread gets the same
             c = opCount[i] = ops.labelValues(opNames[i]);
-            h = opLatency[i] = latency.labelValues(opNames[i]);
         }
         c.inc();
-        h.observe(nanos * 1e-9);
+        latency.observe(i, nanos);
         if (status != NfsStatus.OK) {
             CounterDataPoint e = errors[status.ordinal()];
             if (e == null) {

@@ -37,10 +37,13 @@ public final class ExportsReloader {
 
     private final Source source;
     private final LocalFs fs;
+    private final java.util.function.Consumer<ExportTable> reloaded;
 
-    ExportsReloader(Source source, LocalFs fs) {
+    /** {@code reloaded} is told the new table once it is in force (e.g. to set up volume capacities). */
+    ExportsReloader(Source source, LocalFs fs, java.util.function.Consumer<ExportTable> reloaded) {
         this.source = Objects.requireNonNull(source, "source");
         this.fs = fs;
+        this.reloaded = reloaded;
     }
 
     public synchronized Result reload() {
@@ -77,6 +80,7 @@ public final class ExportsReloader {
             log.error("reload refused, the exports in force are unchanged: {}", msg);
             return new Result(false, msg, List.of(), List.of(), List.of());
         }
+        reloaded.accept(next);
         String msg = String.format("exports reloaded: %d export(s); added %s, changed %s, removed %s",
                 next.exports().size(), list(added), list(changed), list(removed));
         log.info(msg);
@@ -102,6 +106,6 @@ public final class ExportsReloader {
                 return false;
             }
         }
-        return Objects.equals(a.mountpoint(), b.mountpoint());
+        return Objects.equals(a.mountpoint(), b.mountpoint()) && a.capacity().equals(b.capacity());
     }
 }

@@ -52,6 +52,7 @@ public final class NfsServer implements AutoCloseable {
     private volatile ExportsReloader reloader;
     private Path adminPath;
     private AdminSocket admin;
+    private Volumes volumes;
 
     public NfsServer(ServerConfig config, ExportTable exports) {
         this.config = config;
@@ -113,8 +114,11 @@ public final class NfsServer implements AutoCloseable {
         StateManager state = new StateManager(config.leaseSeconds(), store);
         state.startGrace(store.load(), config.graceSeconds());
         LocalFs fs = new LocalFs(exports, handles);
+        volumes = new Volumes();
+        volumes.apply(exports);
+        fs.volumeCapacity(volumes);
         if (exportsSource != null) {
-            reloader = new ExportsReloader(exportsSource, fs);
+            reloader = new ExportsReloader(exportsSource, fs, volumes::apply);
         }
         openFiles = new OpenFiles(256);
         state.onOpenReleased(o -> openFiles.forget(o.file()));
@@ -209,6 +213,9 @@ public final class NfsServer implements AutoCloseable {
         }
         if (admin != null) {
             admin.close();
+        }
+        if (volumes != null) {
+            volumes.close();
         }
     }
 }

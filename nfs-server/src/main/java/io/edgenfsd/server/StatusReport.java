@@ -28,6 +28,7 @@ final class StatusReport {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("path", e.path());
             m.put("id", e.id());
+            m.put("capacity_bytes", e.capacity().isPresent() ? e.capacity().getAsLong() : null);
             List<Object> rules = new ArrayList<>();
             for (ExportRule r : e.rules()) {
                 Map<String, Object> rm = new LinkedHashMap<>();

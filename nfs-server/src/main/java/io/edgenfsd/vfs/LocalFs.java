@@ -40,6 +40,7 @@ public final class LocalFs {
     private final HandleStore handles;
     private final ChangeTracker changes = new ChangeTracker();
     private volatile Set<String> pseudoNodes;
+    private volatile VolumeCapacity volumes = VolumeCapacity.NONE;
     private final long bootNs = System.currentTimeMillis() * 1_000_000L;
 
     public LocalFs(ExportTable exports, HandleStore handles) {
@@ -269,13 +270,19 @@ public final class LocalFs {
                 x.mtimeSec() * 1_000_000_000L + x.mtimeNsec(), ctime, changes.change(key, ctime));
     }
 
+    /** Capacity hook: exports with {@code capacity=} report their volume's size instead of the filesystem's. */
+    public void volumeCapacity(VolumeCapacity v) {
+        this.volumes = v;
+    }
+
     /** {files_avail, files_free, files_total, space_avail, space_free, space_total} of the object's filesystem. */
     public long[] usage(Inode i) {
         try {
             io.edgenfsd.vfs.linux.StatVfs v = io.edgenfsd.vfs.linux.LinuxCalls.statvfs(
                     i.isPseudo() ? Path.of("/") : i.path());
             long f = v.frsize();
-            return new long[] {v.favail(), v.ffree(), v.files(), v.bavail() * f, v.bfree() * f, v.blocks() * f};
+            long[] u = {v.favail(), v.ffree(), v.files(), v.bavail() * f, v.bfree() * f, v.blocks() * f};
+            return i.isPseudo() ? u : volumes.usage(i.export(), u);
         } catch (IOException e) {
             return new long[6];
         }
