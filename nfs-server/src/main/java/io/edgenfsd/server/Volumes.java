@@ -23,8 +23,8 @@ import java.util.stream.Stream;
  * Per-export volume sizes ({@code capacity=}). Where the filesystem has project quotas, the export's tree
  * becomes project {@code export id} with a hard block limit of the capacity, so the kernel refuses writes
  * beyond it (EDQUOT, which clients get as NFS4ERR_DQUOT) and the quota's usage is what is reported. Where
- * it has not, the size is only reported (logged once per export), with the usage from a background walk
- * of the tree at most every {@link #SCAN_INTERVAL_NANOS}. Either way the export's space_total is the
+ * it has not, the size is only reported (logged once per export), with the usage from a walk of the tree
+ * at most every {@link #SCAN_INTERVAL_NANOS} (waited for up to a second, else used at the next request). Either way the export's space_total is the
  * capacity and space_avail/space_free what is left of it (never more than the filesystem has), so `df` in
  * a pod shows the volume's size.
  */
@@ -123,7 +123,7 @@ final class Volumes implements VolumeCapacity {
         Scan s = scans.computeIfAbsent(v.root(), k -> new Scan());
         if (!s.running && System.nanoTime() - s.doneNanos >= scanIntervalNanos) {
             s.running = true;
-            scanner.execute(() -> {
+            java.util.concurrent.Future<?> walk = scanner.submit(() -> {
                 try {
                     s.used = bytesUnder(v.root());
                 } catch (IOException | UncheckedIOException e) {
@@ -133,6 +133,13 @@ final class Volumes implements VolumeCapacity {
                     s.running = false;
                 }
             });
+            try {
+                walk.get(1, TimeUnit.SECONDS); // a small tree is answered fresh; a big one next time
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                // still walking (or failed): the last value stands
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         return s.used;
     }
