@@ -123,6 +123,26 @@ class ExportsReloadTest {
     }
 
     @Test
+    void sighupReloadsTheExports() throws Exception {
+        ReloadSignal.install(server.server());
+        Files.write(file, List.of(line("keep", "rw"), line("added", "rw")));
+
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(ProcessHandle.current().pid())).start();
+        assertThat(kill.waitFor()).isZero();
+
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        NfsStatus st;
+        do {
+            Thread.sleep(50);
+            byte[] d = client.lookupPath(tmp.toString());
+            st = client.compound(c -> c.putfh(d).lookup("added")).status();
+        } while (st != NfsStatus.OK && System.nanoTime() < deadline);
+        assertThat(st).as("the export added by SIGHUP is visible").isEqualTo(NfsStatus.OK);
+        assertThat(client.compound(c -> c.putfh(client.rootFh()).lookup("no-such-dir")).status())
+                .isEqualTo(NfsStatus.NOENT);
+    }
+
+    @Test
     void reloadingTheSameFileChangesNothing() throws Exception {
         ExportsReloader.Result r = server.server().reload();
 
