@@ -24,19 +24,30 @@ public final class Export {
     private final List<ExportRule> rules;
     private final String fsid;
     private final String mountpoint;
+    private final long capacity;
     private final HostNameResolver resolver;
 
-    Export(String path, int id, List<ExportRule> rules, String fsid, String mountpoint, HostNameResolver resolver) {
+    Export(String path, int id, List<ExportRule> rules, String fsid, String mountpoint, long capacity,
+           HostNameResolver resolver) {
         this.path = path;
         this.id = id;
         this.rules = List.copyOf(rules);
         this.fsid = fsid;
         this.mountpoint = mountpoint;
+        this.capacity = capacity;
         this.resolver = Objects.requireNonNull(resolver, "resolver");
     }
 
     Export withResolver(HostNameResolver r) {
-        return new Export(path, id, rules, fsid, mountpoint, r);
+        return new Export(path, id, rules, fsid, mountpoint, capacity, r);
+    }
+
+    /**
+     * The volume size from {@code capacity=} in bytes, if given: what clients see as the filesystem's size
+     * (and, where the filesystem has project quotas, the most its directory tree may hold).
+     */
+    public java.util.OptionalLong capacity() {
+        return capacity > 0 ? java.util.OptionalLong.of(capacity) : java.util.OptionalLong.empty();
     }
 
     /** Normalized absolute path: no trailing slash except for "/". */

@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  *       all_squash no_all_squash anonuid= anongid= secure insecure crossmnt nocrossmnt nohide hide fsid=
  *       subtree_check no_subtree_check wdelay no_wdelay};</li>
  *   <li>recorded for the server to enforce: {@code mountpoint}, {@code mp}, {@code mountpoint=PATH},
- *       {@code mp=PATH} ({@link Export#mountpoint()});</li>
+ *       {@code mp=PATH} ({@link Export#mountpoint()}); edge-nfsd's own {@code capacity=QUANTITY} (a
+ *       Kubernetes quantity of bytes such as {@code 5Gi} or {@code 500M}: the volume's size, see
+ *       {@link Export#capacity()});</li>
  *   <li>accepted and logged once per process as having no effect in this NFSv4.1-only, AUTH_SYS-only server:
  *       {@code subtree_check} (handles are MAC-protected and confined to their export instead),
  *       {@code wdelay no_wdelay} (no write gathering), {@code insecure_locks secure_locks no_auth_nlm auth_nlm}
@@ -59,6 +61,8 @@ final class ExportOptionParser {
         boolean wdelay;
         /** null: not requested; "": the export path itself must be a mount point; else that path. */
         String mountpoint;
+        /** capacity= in bytes, or null when not given. */
+        Long capacity;
 
         static Builder from(ExportOptions o) {
             Builder b = new Builder();
@@ -80,6 +84,7 @@ final class ExportOptionParser {
         Builder copy() {
             Builder b = from(build());
             b.mountpoint = mountpoint;
+            b.capacity = capacity;
             return b;
         }
 
@@ -157,6 +162,7 @@ final class ExportOptionParser {
             case "anongid" -> b.anonGid = parseId(name, value);
             case "fsid" -> b.fsid = parseFsid(value);
             case "sec" -> parseSec(value);
+            case "capacity" -> b.capacity = parseCapacity(value);
             case "mountpoint", "mp" -> {
                 if (value.isEmpty() || !value.startsWith("/")) {
                     throw new IllegalArgumentException(
@@ -217,6 +223,26 @@ final class ExportOptionParser {
             return value.toLowerCase(Locale.ROOT);
         }
         throw new IllegalArgumentException("bad fsid \"" + value + "\": expected a number, \"root\" or a UUID");
+    }
+
+    /** A whole number of bytes of at least 1 MiB, written as a Kubernetes quantity (5Gi, 500M, 1073741824). */
+    static long parseCapacity(String value) {
+        io.edgenfsd.manifest.Quantity q;
+        try {
+            q = io.edgenfsd.manifest.Quantity.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bad capacity \"" + value + "\": expected a size such as 5Gi, 500Mi "
+                    + "or 2G (" + e.getMessage() + ")");
+        }
+        if (!q.isWhole() || q.signum() <= 0) {
+            throw new IllegalArgumentException("bad capacity \"" + value + "\": must be a positive whole number of bytes");
+        }
+        java.math.BigInteger bytes = q.ceilValue();
+        if (bytes.compareTo(java.math.BigInteger.valueOf(1L << 20)) < 0
+                || bytes.compareTo(java.math.BigInteger.valueOf(Long.MAX_VALUE / 2)) > 0) {
+            throw new IllegalArgumentException("bad capacity \"" + value + "\": must be between 1Mi and 4Ei");
+        }
+        return bytes.longValueExact();
     }
 
     private static boolean isHex(int c) {

@@ -157,6 +157,7 @@ public final class ExportTable {
         Map<String, String> fsidOf = new HashMap<>();
         Map<String, ExportsParser.Entry> fsidOwner = new HashMap<>();
         Map<String, String> mountpointOf = new HashMap<>();
+        Map<String, ExportsParser.Entry> capacityOf = new HashMap<>();
         for (Map.Entry<String, List<ExportsParser.Entry>> pe : byPath.entrySet()) {
             Map<ClientSpec, ExportsParser.Entry> seen = new HashMap<>();
             ExportsParser.Entry fsidFrom = null;
@@ -189,6 +190,15 @@ public final class ExportTable {
                 if (e.mountpoint() != null) {
                     mountpointOf.putIfAbsent(pe.getKey(), e.mountpoint());
                 }
+                if (e.capacity() != null) {
+                    // the capacity is the directory's, not one client's: all rules must agree
+                    ExportsParser.Entry first = capacityOf.putIfAbsent(pe.getKey(), e);
+                    if (first != null && !first.capacity().equals(e.capacity())) {
+                        throw new ExportsException(e.file(), e.line(), "capacity of " + pe.getKey() + " ("
+                                + e.capacity() + " bytes) differs from the one given at " + first.rule().source()
+                                + " (" + first.capacity() + " bytes)");
+                    }
+                }
             }
         }
         Map<String, Integer> ids = assignIds(byPath.keySet(), fsidOf);
@@ -199,7 +209,9 @@ public final class ExportTable {
                 rules.add(e.rule());
             }
             String p = pe.getKey();
-            exports.add(new Export(p, ids.get(p), rules, fsidOf.get(p), mountpointOf.get(p), resolver));
+            ExportsParser.Entry cap = capacityOf.get(p);
+            exports.add(new Export(p, ids.get(p), rules, fsidOf.get(p), mountpointOf.get(p),
+                    cap == null ? 0 : cap.capacity(), resolver));
         }
         return new ExportTable(entries, exports, resolver);
     }

@@ -28,7 +28,7 @@ final class ExportsParser {
     private static final Logger log = LoggerFactory.getLogger(ExportsParser.class);
 
     /** A parsed rule before validation across lines and files. */
-    record Entry(String path, ExportRule rule, String mountpoint, String file, int line) {
+    record Entry(String path, ExportRule rule, String mountpoint, Long capacity, String file, int line) {
     }
 
     private record Token(String text, int line, boolean quoted) {
@@ -188,7 +188,7 @@ final class ExportsParser {
         ExportOptionParser.Builder b = defaults.copy();
         applyOptions(opts, b, source, line);
         ExportRule rule = new ExportRule(client, b.build(), source + ":" + line);
-        return new Entry(path, rule, b.mountpoint, source, line);
+        return new Entry(path, rule, b.mountpoint, b.capacity, source, line);
     }
 
     private static void applyOptions(String list, ExportOptionParser.Builder b, String source, int line)

@@ -40,6 +40,7 @@ public final class Commit implements Operation {
             ctx.asServer();
             try (OpenFiles.Lease lease = ctx.server().openFiles().acquire(file.key(), file.path(), false)) {
                 lease.channel().force(true);
+                io.edgenfsd.vfs.SyncStats.fsynced();
             } catch (IOException e) {
                 throw Errno.toNfs(e);
             }

@@ -85,8 +85,10 @@ public final class Write implements Operation {
         }
         if (stable == FILE_SYNC) {
             ch.force(true);
+            io.edgenfsd.vfs.SyncStats.fsynced();
         } else if (stable == DATA_SYNC) {
             ch.force(false);
+            io.edgenfsd.vfs.SyncStats.fsynced();
         }
         return stable;
     }

@@ -134,6 +134,10 @@ public final class RpcConnection {
         return blocked != 0;
     }
 
+    int calls() {
+        return calls.get();
+    }
+
     long held() {
         return held.get();
     }

@@ -82,6 +82,7 @@ public final class RpcDispatcher extends ChannelInboundHandlerAdapter {
             }, tick, tick, TimeUnit.MILLISECONDS);
             ch.closeFuture().addListener(f -> check.cancel(false));
         }
+        RpcStats.opened(conn);
         ctx.fireChannelActive();
     }
 
@@ -89,6 +90,7 @@ public final class RpcDispatcher extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         RpcConnection c = ctx.channel().attr(CONNECTION).get();
         if (c != null) {
+            RpcStats.closed(c);
             c.closed();
         }
         ctx.fireChannelInactive();

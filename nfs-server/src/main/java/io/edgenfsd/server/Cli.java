@@ -26,7 +26,8 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "edge-nfsd", mixinStandardHelpOptions = true, versionProvider = Cli.VersionProvider.class,
         description = "NFSv4.1 server for k3s edge nodes. With no arguments: serve /var/nfs-k8s "
                 + "(rw,sync,no_root_squash,no_all_squash) to everyone on TCP port 2049.",
-        subcommands = {Cli.Serve.class, Cli.CheckConfig.class, Cli.PrintVersion.class})
+        subcommands = {Cli.Serve.class, Cli.CheckConfig.class, Cli.PrintVersion.class, AdminCommands.Status.class,
+            AdminCommands.Reload.class})
 public final class Cli implements Callable<Integer> {
     @Mixin
     ServeOptions options = new ServeOptions();
@@ -119,6 +120,14 @@ public final class Cli implements Callable<Integer> {
 
         @Option(names = {"-v", "--verbose"}, description = "debug logging")
         boolean verbose;
+
+        @Option(names = "--metrics", paramLabel = "ADDRESS:PORT",
+                description = "serve Prometheus metrics at http://ADDRESS:PORT/metrics (default: off), e.g. 127.0.0.1:9102")
+        String metrics;
+
+        @Option(names = "--admin-socket", paramLabel = "PATH",
+                description = "local socket for 'edge-nfsd status' and 'reload', root only (default: ${DEFAULT-VALUE})")
+        Path adminSocket = AdminSocket.DEFAULT;
     }
 
     @Command(name = "serve", mixinStandardHelpOptions = true, description = "run the server (the default)")
@@ -219,6 +228,18 @@ public final class Cli implements Callable<Integer> {
                 new ServerConfig.Limits(o.maxInflight, java.time.Duration.ofSeconds(o.idleTimeout),
                         java.time.Duration.ofSeconds(o.recordTimeout)));
         NfsServer server = new NfsServer(cfg, exports);
+        List<Path> files = List.copyOf(o.exportFiles);
+        List<String> lines = List.copyOf(o.exportLines);
+        server.withExportsSource(() -> ExportsConfig.load(files, lines));
+        server.withAdminSocket(o.adminSocket);
+        if (o.metrics != null) {
+            try {
+                server.withMetrics(OperatorOptions.hostPort(o.metrics));
+            } catch (IllegalArgumentException e) {
+                System.err.println("edge-nfsd: --metrics " + o.metrics + ": " + e.getMessage());
+                return 2;
+            }
+        }
         try {
             server.start();
         } catch (IOException e) {
@@ -252,6 +273,7 @@ public final class Cli implements Callable<Integer> {
         String port = o.port == 2049 ? "" : ",port=" + o.port;
         log.info("ready: mount with 'mount -t nfs -o nfsvers=4.1,hard{} {}:{} /mnt'", port, host, first.path());
         SystemdNotify.ready();
+        ReloadSignal.install(server);
         stop.await();
         return 0;
     }

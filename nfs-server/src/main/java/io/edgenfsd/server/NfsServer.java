@@ -6,6 +6,8 @@ import io.edgenfsd.compound.ServerContext;
 import io.edgenfsd.export.Export;
 import io.edgenfsd.export.ExportTable;
 import io.edgenfsd.rpc.RpcDispatcher;
+import io.edgenfsd.metrics.OpRecorder;
+import io.edgenfsd.metrics.ServerMetrics;
 import io.edgenfsd.rpc.RpcProgram;
 import io.edgenfsd.rpc.RpcServer;
 import io.edgenfsd.state.ClientStore;
@@ -25,6 +27,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -45,6 +48,14 @@ public final class NfsServer implements AutoCloseable {
     private OpenFiles openFiles;
     private ScheduledExecutorService timer;
     private InetSocketAddress bound;
+    private InetSocketAddress metricsAddress;
+    private ServerMetrics metrics;
+    private InetSocketAddress metricsBound;
+    private ExportsReloader.Source exportsSource;
+    private volatile ExportsReloader reloader;
+    private Path adminPath;
+    private AdminSocket admin;
+    private Volumes volumes;
 
     public NfsServer(ServerConfig config, ExportTable exports) {
         this(config, exports, Operations.table());
@@ -55,6 +66,40 @@ public final class NfsServer implements AutoCloseable {
         this.config = config;
         this.exports = exports;
         this.operations = operations;
+    }
+
+    /** Serve Prometheus metrics on {@code address} (off unless called before {@link #start()}). */
+    public NfsServer withMetrics(InetSocketAddress address) {
+        this.metricsAddress = address;
+        return this;
+    }
+
+    /** Answer `edge-nfsd status` and `edge-nfsd reload` on a Unix socket at {@code path} (off unless called). */
+    public NfsServer withAdminSocket(Path path) {
+        this.adminPath = path;
+        return this;
+    }
+
+    /** Where {@link #reload()} reads the exports again (without one, reload is refused). */
+    public NfsServer withExportsSource(ExportsReloader.Source source) {
+        this.exportsSource = source;
+        return this;
+    }
+
+    /** Re-reads the exports (see {@link ExportsReloader}); refused, changing nothing, when they are invalid. */
+    public ExportsReloader.Result reload() {
+        ExportsReloader r = reloader;
+        if (r == null) {
+            return new ExportsReloader.Result(false, exportsSource == null
+                    ? "this server was given no exports source to re-read" : "the server is not running",
+                    java.util.List.of(), java.util.List.of(), java.util.List.of());
+        }
+        return r.reload();
+    }
+
+    /** Where /metrics is served, or null when metrics are off. */
+    public InetSocketAddress metricsAddress() {
+        return metricsBound;
     }
 
     public InetSocketAddress start() throws IOException, InterruptedException {
@@ -78,12 +123,25 @@ public final class NfsServer implements AutoCloseable {
         StateManager state = new StateManager(config.leaseSeconds(), store);
         state.startGrace(store.load(), config.graceSeconds());
         LocalFs fs = new LocalFs(exports, handles);
+        volumes = new Volumes();
+        volumes.apply(exports);
+        fs.volumeCapacity(volumes);
+        if (exportsSource != null) {
+            reloader = new ExportsReloader(exportsSource, fs, volumes::apply);
+        }
         openFiles = new OpenFiles(256);
         state.onOpenReleased(o -> openFiles.forget(o.file()));
         byte[] owner = ("edge-nfsd@" + hostName()).getBytes(StandardCharsets.UTF_8);
         ServerContext ctx = new ServerContext(state, fs, new IdMapper(), identity, openFiles, config.maxIo(),
                 config.maxIo(), owner, new BackChannel());
-        CompoundProcessor nfs = new CompoundProcessor(ctx, operations);
+        if (metricsAddress != null) {
+            metrics = ServerMetricsWiring.create(state.view());
+            metricsBound = metrics.serve(metricsAddress);
+            log.info("Prometheus metrics on http://{}:{}/metrics", metricsBound.getAddress().getHostAddress(),
+                    metricsBound.getPort());
+        }
+        CompoundProcessor nfs = new CompoundProcessor(ctx, operations,
+                metrics == null ? OpRecorder.NONE : metrics);
         timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "edge-nfsd-lease"));
         state.startLeaseReaper(timer);
         AtomicInteger n = new AtomicInteger();
@@ -104,6 +162,25 @@ public final class NfsServer implements AutoCloseable {
             e.rules().stream().filter(r -> !r.options().sync()).findFirst().ifPresent(r -> log.warn(
                     "export {} is 'async' for {}: writes are acknowledged before they reach the disk ({})",
                     e.path(), r.client().text(), r.source()));
+        }
+        if (adminPath != null) {
+            try {
+                admin = AdminSocket.open(adminPath, request -> switch (request) {
+                    case "status", "status table" -> new AdminSocket.Answer(true,
+                            StatusReport.table(StatusReport.build(fs.exports(), state.view())));
+                    case "status json" -> new AdminSocket.Answer(true,
+                            io.edgenfsd.manifest.Emitter.json(java.util.List.of(StatusReport.build(fs.exports(), state.view()))));
+                    case "reload" -> {
+                        ExportsReloader.Result r = reload();
+                        yield new AdminSocket.Answer(r.ok(), r.message() + "\n");
+                    }
+                    default -> new AdminSocket.Answer(false, "unknown request \"" + request + "\"\n");
+                });
+                log.info("admin socket {} ('edge-nfsd status', 'edge-nfsd reload')", adminPath);
+            } catch (IOException e) {
+                log.warn("no admin socket at {} ({}): 'edge-nfsd status' and 'reload' will not work; "
+                        + "SIGHUP still reloads the exports", adminPath, e.getMessage());
+            }
         }
         log.info("NFSv4.1 on {} ({} transport, {} workers, {} handles, max I/O {} KiB, {} MiB in flight at most, "
                         + "reply cache {} KiB per slot: {} KiB per session of {} slots)",
@@ -146,6 +223,15 @@ public final class NfsServer implements AutoCloseable {
         }
         if (openFiles != null) {
             openFiles.closeAll();
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
+        if (admin != null) {
+            admin.close();
+        }
+        if (volumes != null) {
+            volumes.close();
         }
     }
 }

@@ -33,6 +33,11 @@ final class SystemdNotify {
         notify("READY=1\nSTATUS=serving NFSv4.1\n");
     }
 
+    /** Until the next READY=1, systemd shows the unit as reloading. */
+    static void reloading() {
+        notify("RELOADING=1\nMONOTONIC_USEC=" + System.nanoTime() / 1000 + "\n");
+    }
+
     static void stopping() {
         notify("STOPPING=1\n");
     }

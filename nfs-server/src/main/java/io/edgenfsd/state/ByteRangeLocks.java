@@ -3,8 +3,10 @@ package io.edgenfsd.state;
 import io.edgenfsd.vfs.FileKey;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -26,6 +28,18 @@ public final class ByteRangeLocks {
      * on one file (and only on it); a file's entry goes when its last lock does.
      */
     private final ConcurrentHashMap<FileKey, List<Lock>> byFile = new ConcurrentHashMap<>();
+
+    /** A copy of every lock, by file (for {@link StateView}); each file's list is copied under its own key. */
+    Map<FileKey, List<Lock>> snapshot() {
+        Map<FileKey, List<Lock>> m = new HashMap<>();
+        for (FileKey k : byFile.keySet()) {
+            byFile.computeIfPresent(k, (key, list) -> {
+                m.put(key, List.copyOf(list));
+                return list;
+            });
+        }
+        return m;
+    }
 
     private static Optional<Lock> conflictIn(List<Lock> list, LockOwner owner, boolean write, long start, long end) {
         for (Lock l : list) {

@@ -300,6 +300,17 @@ final class FileStates {
         return n;
     }
 
+    /** The live opens, a snapshot (for status reporting). */
+    List<OpenState> opens() {
+        List<OpenState> out = new ArrayList<>();
+        for (State st : states.values()) {
+            if (st instanceof OpenState o && !o.closed) {
+                out.add(o);
+            }
+        }
+        return out;
+    }
+
     int lockStateCount() {
         return states.size() - openCount();
     }

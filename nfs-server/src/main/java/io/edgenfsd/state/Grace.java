@@ -112,6 +112,12 @@ final class Grace {
         return p != null && mayReclaim.contains(ClientStore.key(ownerId)) && !p.equals(caller.token());
     }
 
+    /** A client of the previous run that has not yet finished reclaiming (for status reporting). */
+    boolean mayStillReclaim(ClientRecord c) {
+        String k = ClientStore.key(c.ownerId());
+        return mayReclaim.contains(k) && !reclaimed.contains(k);
+    }
+
     void checkNotInGrace() throws NfsException {
         if (inGrace()) {
             throw new NfsException(NfsStatus.GRACE, "server is in its grace period");

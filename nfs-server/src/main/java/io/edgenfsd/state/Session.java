@@ -96,6 +96,11 @@ public final class Session {
         return connections.size();
     }
 
+    /** The connections bound to this session (for {@link StateView}). */
+    Set<RpcConnection> connections() {
+        return java.util.Collections.unmodifiableSet(connections);
+    }
+
     public boolean isBound(RpcConnection c) {
         return connections.contains(c);
     }

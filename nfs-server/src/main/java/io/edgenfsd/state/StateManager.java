@@ -484,6 +484,11 @@ public final class StateManager {
         return sessions.all();
     }
 
+    /** Read-only live view of clients, sessions, opens and locks, for metrics and `edge-nfsd status`. */
+    public StateView view() {
+        return new StateView(this, clients, sessions, files, grace);
+    }
+
     static String printable(byte[] b) {
         StringBuilder sb = new StringBuilder();
         for (byte x : b) {

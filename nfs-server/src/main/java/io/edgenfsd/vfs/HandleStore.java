@@ -31,6 +31,10 @@ public interface HandleStore {
     /** Whether handles survive a restart (kernel handles) or not (in-memory table). */
     boolean persistent();
 
+    /** Reload hook: told before {@code next} replaces the exports (see {@link LocalFs#replaceExports}). */
+    default void exportsChanged(io.edgenfsd.export.ExportTable next) throws java.io.IOException {
+    }
+
     /** Told after a rename through the server so path-based stores follow the object. */
     default void renamed(Path from, Path to) {
     }

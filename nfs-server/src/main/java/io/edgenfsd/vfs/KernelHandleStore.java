@@ -26,8 +26,9 @@ import java.util.Map;
  */
 public final class KernelHandleStore implements HandleStore {
     private final FileHandleCodec codec;
-    private final Map<Integer, Integer> mountFds = new HashMap<>();
-    private final Map<Integer, Path> roots = new HashMap<>();
+    // concurrent: a reload (exportsChanged) adds exports while calls read these
+    private final Map<Integer, Integer> mountFds = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, Path> roots = new java.util.concurrent.ConcurrentHashMap<>();
     /**
      * Handles this server issued or already verified, with the last path seen for each: checked with one
      * name_to_handle_at before the slower open_by_handle_at, and the MAC is not computed again for them
@@ -74,6 +75,21 @@ public final class KernelHandleStore implements HandleStore {
             Path root = Path.of(e.path());
             mountFds.put(e.id(), LinuxCalls.openMountFd(root));
             roots.put(e.id(), root);
+        }
+    }
+
+    /** Reload hook: opens the mount of each export that is new (or moved to another path) in {@code next}. */
+    @Override
+    public void exportsChanged(ExportTable next) throws IOException {
+        for (Export e : next.exports()) {
+            Path root = Path.of(e.path());
+            if (!root.equals(roots.get(e.id()))) {
+                Integer old = mountFds.put(e.id(), LinuxCalls.openMountFd(root));
+                roots.put(e.id(), root);
+                if (old != null) {
+                    closeQuietly(old);
+                }
+            }
         }
     }
 

@@ -36,27 +36,46 @@ public final class LocalFs {
     static final byte PSEUDO_KIND = (byte) 0xE0;
     private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
 
-    private final ExportTable exports;
+    private volatile ExportTable exports;
     private final HandleStore handles;
     private final ChangeTracker changes = new ChangeTracker();
-    private final Set<String> pseudoNodes = new TreeSet<>();
+    private volatile Set<String> pseudoNodes;
+    private volatile VolumeCapacity volumes = VolumeCapacity.NONE;
     private final long bootNs = System.currentTimeMillis() * 1_000_000L;
 
     public LocalFs(ExportTable exports, HandleStore handles) {
         this.exports = exports;
         this.handles = handles;
+        this.pseudoNodes = pseudoNodes(exports);
+    }
+
+    private static Set<String> pseudoNodes(ExportTable exports) {
+        Set<String> nodes = new TreeSet<>();
         for (Export e : exports.exports()) {
             String p = e.path();
             while (!p.equals("/")) {
                 int slash = p.lastIndexOf('/');
                 p = slash == 0 ? "/" : p.substring(0, slash);
-                pseudoNodes.add(p);
+                nodes.add(p);
             }
         }
-        pseudoNodes.add("/");
+        nodes.add("/");
         for (Export e : exports.exports()) {
-            pseudoNodes.remove(e.path());
+            nodes.remove(e.path());
         }
+        return java.util.Collections.unmodifiableSet(nodes);
+    }
+
+    /**
+     * Reload hook: from the next call on, {@code next} is the export table. Handles of an export that is
+     * gone resolve to NFS4ERR_STALE (its id is no longer in the table); an export kept keeps its id, so its
+     * handles (and every client's state) carry on; its new options apply to each call from now on.
+     */
+    public synchronized void replaceExports(ExportTable next) throws java.io.IOException {
+        handles.exportsChanged(next);
+        Set<String> nodes = pseudoNodes(next);
+        this.exports = next;
+        this.pseudoNodes = nodes;
     }
 
     public HandleStore handles() {
@@ -251,13 +270,19 @@ public final class LocalFs {
                 x.mtimeSec() * 1_000_000_000L + x.mtimeNsec(), ctime, changes.change(key, ctime));
     }
 
+    /** Capacity hook: exports with {@code capacity=} report their volume's size instead of the filesystem's. */
+    public void volumeCapacity(VolumeCapacity v) {
+        this.volumes = v;
+    }
+
     /** {files_avail, files_free, files_total, space_avail, space_free, space_total} of the object's filesystem. */
     public long[] usage(Inode i) {
         try {
             io.edgenfsd.vfs.linux.StatVfs v = io.edgenfsd.vfs.linux.LinuxCalls.statvfs(
                     i.isPseudo() ? Path.of("/") : i.path());
             long f = v.frsize();
-            return new long[] {v.favail(), v.ffree(), v.files(), v.bavail() * f, v.bfree() * f, v.blocks() * f};
+            long[] u = {v.favail(), v.ffree(), v.files(), v.bavail() * f, v.bfree() * f, v.blocks() * f};
+            return i.isPseudo() ? u : volumes.usage(i.export(), u);
         } catch (IOException e) {
             return new long[6];
         }
@@ -489,6 +514,7 @@ public final class LocalFs {
         Path target = st.isRegular() || st.isDirectory() || KernelHandleStore.isDetached(p) ? p : p.getParent();
         try (FileChannel ch = FileChannel.open(target, StandardOpenOption.READ)) {
             ch.force(metadata);
+            SyncStats.fsynced();
         } catch (IOException e) {
             throw Errno.toNfs(e);
         }

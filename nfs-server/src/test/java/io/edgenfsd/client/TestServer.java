@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** An in-process edge-nfsd on an ephemeral loopback port, for protocol tests and benchmarks. */
 public final class TestServer implements AutoCloseable {
@@ -31,15 +32,27 @@ public final class TestServer implements AutoCloseable {
     /** As {@link #start(Path, int, String...)} with the given memory and time limits. */
     public static TestServer start(Path stateDir, int maxIo, ServerConfig.Limits limits, String... exportLines)
             throws Exception {
-        return start(stateDir, maxIo, limits, Operations.table(), exportLines);
+        return start(stateDir, maxIo, limits, Operations.table(), s -> { }, exportLines);
+    }
+
+    /** As {@link #start(Path, int, String...)}, with {@code configure} applied before the server starts. */
+    public static TestServer start(Path stateDir, int maxIo, Consumer<NfsServer> configure, String... exportLines)
+            throws Exception {
+        return start(stateDir, maxIo, ServerConfig.Limits.defaults(), Operations.table(), configure, exportLines);
     }
 
     /** As above, serving the given operation table (e.g. with an operation made to fail). */
     public static TestServer start(Path stateDir, int maxIo, ServerConfig.Limits limits, OperationTable ops,
                                    String... exportLines) throws Exception {
+        return start(stateDir, maxIo, limits, ops, s -> { }, exportLines);
+    }
+
+    private static TestServer start(Path stateDir, int maxIo, ServerConfig.Limits limits, OperationTable ops,
+                                    Consumer<NfsServer> configure, String... exportLines) throws Exception {
         Files.createDirectories(stateDir);
         NfsServer s = new NfsServer(new ServerConfig(InetAddress.getLoopbackAddress(), 0, stateDir, 90, 0, maxIo, 8,
                 limits), ExportsConfig.load(List.of(), List.of(exportLines)), ops);
+        configure.accept(s);
         InetSocketAddress a = s.start();
         return new TestServer(s, a);
     }
@@ -47,6 +60,11 @@ public final class TestServer implements AutoCloseable {
     /** The transport's budget of bytes in flight. */
     public InflightBudget inflight() {
         return server.inflight();
+    }
+
+    /** The running server, for tests of its operator interfaces (metrics, reload, status). */
+    public NfsServer server() {
+        return server;
     }
 
     public InetSocketAddress address() {

@@ -127,6 +127,12 @@ public class ManifestCommand implements Callable<Integer> {
             description = "Owner of created subdirectories (default: whoever runs this).")
     String subdirOwner;
 
+    @Option(names = "--exports-file", paramLabel = "FILE",
+            description = "With --subdir: append each PV directory's export line (with capacity=SIZE, enforced by"
+                    + " edge-nfsd) to FILE, e.g. /etc/edge-nfsd/exports.d/k8s.exports; then run 'edge-nfsd reload'."
+                    + " Without it the lines are printed to stderr.")
+    Path exportsFile;
+
     @Option(names = "--csi", description = "Emit a StorageClass for kubernetes-csi/csi-driver-nfs (dynamic"
             + " provisioning) and claims of it, instead of static PVs.")
     boolean csi;
@@ -250,11 +256,31 @@ public class ManifestCommand implements Callable<Integer> {
         }
         if (!r.subdirectories.isEmpty()) {
             createSubdirectories(r.subdirectories);
+            exportSubdirectories(r.subdirectories);
         }
         out().print(output.equals("json") ? Emitter.json(r.documents) : Emitter.yaml(r.documents));
         out().flush();
         err().flush();
         return 0;
+    }
+
+    private void exportSubdirectories(List<String> dirs) {
+        if (exportsFile == null) {
+            for (String d : dirs) {
+                err().println("export line: " + SubdirExports.line(d, size));
+            }
+            err().println("note: add these lines to the server's exports (or use --exports-file), then run "
+                    + "'edge-nfsd reload'");
+            return;
+        }
+        try {
+            for (String l : SubdirExports.append(exportsFile, dirs, size)) {
+                err().println("added to " + exportsFile + ": " + l);
+            }
+            err().println("note: run 'edge-nfsd reload' (or 'systemctl reload edge-nfsd') to serve them");
+        } catch (IOException e) {
+            err().println("warning: could not add the export lines to " + exportsFile + ": " + e);
+        }
     }
 
     static String checkMode(String mode) {

@@ -45,6 +45,10 @@ public class CompoundBench {
     @Param({"4096", "1048576"})
     public int size;
 
+    /** "on": every operation is recorded in Prometheus metrics as with --metrics (A/B: -p metrics=off,on). */
+    @Param({"off"})
+    public String metrics;
+
     private InProcessServer server;
     private Path dir;
     private byte[] sessionId;
@@ -55,7 +59,10 @@ public class CompoundBench {
     @Setup(Level.Trial)
     public void setup() throws Exception {
         dir = Files.createTempDirectory(Path.of("/var/tmp"), "edge-jmh-");
-        server = new InProcessServer(dir);
+        server = new InProcessServer(dir, metrics.equals("on") ? new io.edgenfsd.metrics.ServerMetrics(
+                op -> io.edgenfsd.compound.OperationTable.inRange(op) ? io.edgenfsd.compound.OperationTable.name(op)
+                        : null, io.edgenfsd.compound.OperationTable.READ, io.edgenfsd.compound.OperationTable.WRITE)
+                : io.edgenfsd.metrics.OpRecorder.NONE);
         byte[] data = new byte[1 << 20];
         new java.util.Random(1).nextBytes(data);
         Files.write(dir.resolve("data"), data);

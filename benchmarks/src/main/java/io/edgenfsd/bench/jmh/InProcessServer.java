@@ -62,6 +62,11 @@ public final class InProcessServer implements AutoCloseable {
     private int xid = 1;
 
     public InProcessServer(Path root) throws Exception {
+        this(root, io.edgenfsd.metrics.OpRecorder.NONE);
+    }
+
+    /** With {@code recorder} told of every operation (the metrics-on case of CompoundBench). */
+    public InProcessServer(Path root, io.edgenfsd.metrics.OpRecorder recorder) throws Exception {
         this.root = root;
         Files.createDirectories(root);
         ExportTable exports = ExportTable.fromLines(
@@ -72,7 +77,7 @@ public final class InProcessServer implements AutoCloseable {
         state.onOpenReleased(o -> openFiles.forget(o.file()));
         ServerContext ctx = new ServerContext(state, fs, new IdMapper(), ThreadIdentity.NONE, openFiles, 1 << 20,
                 1 << 20, "edge-nfsd@bench".getBytes(StandardCharsets.UTF_8), s -> { });
-        CompoundProcessor nfs = new CompoundProcessor(ctx, Operations.table());
+        CompoundProcessor nfs = new CompoundProcessor(ctx, Operations.table(), recorder);
         channel = new LoopbackChannel();
         channel.pipeline().addLast(new RecordMarkingDecoder((1 << 20) + 65536));
         channel.pipeline().addLast(new RpcDispatcher(Map.<Integer, RpcProgram>of(CompoundProcessor.NFS_PROGRAM, nfs),
