@@ -181,7 +181,7 @@ final class JobValidator {
         v.stringMap(md, p, "annotations");
     }
 
-    /** Returns the restart policy (null when missing or invalid). */
+    /** Returns the restart policy as written (null when missing). */
     private String podSpec(YNode pod, String path, String job, String namespace) {
         v.checkKnown(pod, path, POD_SPEC);
         String restart = v.string(pod, path, "restartPolicy", false);
@@ -192,7 +192,6 @@ final class JobValidator {
         } else if (!restart.equals("Never") && !restart.equals("OnFailure")) {
             v.error(rp, pod.get("restartPolicy"), "Unsupported value: \"" + restart + "\": supported values:"
                     + " \"OnFailure\", \"Never\"");
-            restart = null;
         }
         YNode psc = v.mapping(pod, path, "securityContext", false);
         if (psc != null) {
