@@ -289,7 +289,7 @@ class ManifestCommandTest {
         assertThat(r.exit).isZero();
         for (String flag : new String[] {"--server", "--allow-loopback", "--path", "--name", "--size", "--access-mode",
             "--claim", "--namespace", "--storage-class", "--reclaim-policy", "--mount-option", "--volume-mode",
-            "--label", "--count", "--subdir", "--csi", "--output", "check"}) {
+            "--label", "--count", "--subdir", "--csi", "--output", "check", "migrate"}) {
             assertThat(r.out).contains(flag);
         }
         assertThat(r.out).contains("edge-nfsd manifest --name pv001 --size 5Gi --claim pv-claim | kubectl apply -f -");
