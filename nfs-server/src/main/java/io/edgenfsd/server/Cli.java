@@ -115,7 +115,7 @@ public final class Cli implements Callable<Integer> {
         boolean verbose;
     }
 
-    @Command(name = "serve", mixinStandardHelpOptions = true, description = "run the server (the default)")
+    @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = Cli.VersionProvider.class, description = "run the server (the default)")
     static final class Serve implements Callable<Integer> {
         @Mixin
         ServeOptions options = new ServeOptions();
@@ -126,7 +126,7 @@ public final class Cli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "check-config", mixinStandardHelpOptions = true,
+    @Command(name = "check-config", mixinStandardHelpOptions = true, versionProvider = Cli.VersionProvider.class,
             description = "parse the exports and report errors as FILE:LINE: problem; exit status 0 when valid")
     static final class CheckConfig implements Callable<Integer> {
         @Option(names = "--exports", paramLabel = "FILE", description = "exports(5) file to check, as for serve; repeatable")

@@ -181,4 +181,16 @@ class ManPageTest {
         String manifestHelp = cl.getSubcommands().get("manifest").getUsageMessage(CommandLine.Help.Ansi.OFF);
         assertThat(manifestHelp).contains("check").contains("migrate");
     }
+
+    @Test
+    void everyCommandsVersionOptionPrintsTheVersion() {
+        Map<String, CommandSpec> commands = commands(Cli.commandLine(), "", new LinkedHashMap<>());
+        for (Map.Entry<String, CommandSpec> e : commands.entrySet()) {
+            if (e.getValue().optionsMap().containsKey("--version")) {
+                String[] v = e.getValue().version();
+                assertThat(v).as(shown(e.getKey()) + " --version").isNotEmpty();
+                assertThat(v[0]).as(shown(e.getKey()) + " --version").startsWith("edge-nfsd ");
+            }
+        }
+    }
 }

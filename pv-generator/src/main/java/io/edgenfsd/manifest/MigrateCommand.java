@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code edge-nfsd manifest migrate}: a one-off Job that copies one claim's data into another claim. */
 @Command(name = "migrate", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 120,
+        versionProvider = ManifestCommand.Version.class,
         description = {
             "Print a one-off Kubernetes Job that copies the data of one claim (e.g. the edge-nfsd volume) into"
                     + " another claim (e.g. one of a replicated StorageClass such as Longhorn or Rook-Ceph), keeping"

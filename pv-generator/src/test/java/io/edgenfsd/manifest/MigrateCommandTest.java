@@ -67,6 +67,14 @@ class MigrateCommandTest {
     }
 
     @Test
+    void migrateAndCheckPrintTheVersionLikeManifest() {
+        String v = Cli.run("--version").out;
+        assertThat(v).startsWith("edge-nfsd manifest ");
+        assertThat(Cli.run("migrate", "--version").out).isEqualTo(v);
+        assertThat(Cli.run("check", "--version").out).isEqualTo(v);
+    }
+
+    @Test
     void theScriptIsPrintedAsAReadableLiteralBlock() {
         Cli r = Cli.run("migrate", "--from-claim", "pv-claim", "--to-claim", "longhorn-claim");
         assertThat(r.out).contains("  - |\n").contains("\n          cp -a /from/. /to/\n");
