@@ -29,8 +29,20 @@ dpkg-deb --fsys-tarfile "$DEB" | tar -x -C "$TMPC" ./usr/share/edge-nfsd/edge-nf
 prefixes=$(sed -n 's|^Files: edge-nfsd.jar: \(.*\)/\*$|\1/|p' "$TMPC/usr/share/doc/edge-nfsd/copyright"; echo io/edgenfsd/)
 uncovered=$(unzip -Z1 "$TMPC/usr/share/edge-nfsd/edge-nfsd.jar" | grep '\.class$' | grep -v '^META-INF/' \
   | grep -v -F "$prefixes" | sed 's|/[^/]*$||' | sort -u)
+# DEP-5 (lintian checks it only for source packages): every licence named in a Files paragraph has a
+# stand-alone License paragraph with its text or a pointer to /usr/share/common-licenses.
+unlicensed=$(awk '
+  /^$/ { files = 0 }
+  /^Files:/ { files = 1 }
+  /^License:/ {
+    name = substr($0, 10)
+    if (files) { gsub(/,/, " ", name); n = split(name, w, / +/); for (i = 1; i <= n; i++) if (w[i] != "and" && w[i] != "or" && w[i] != "") used[w[i]] = 1 }
+    else { getline body; if (body ~ /^ /) defined[name] = 1 }
+  }
+  END { for (u in used) if (!(u in defined)) print u }' "$TMPC/usr/share/doc/edge-nfsd/copyright")
 rm -rf "$TMPC"
 if [[ -n "$uncovered" ]]; then echo "classes with no licence notice, in: $uncovered"; FAIL=1; else echo "notices: ok"; fi
+if [[ -n "$unlicensed" ]]; then echo "licences with no License paragraph: $unlicensed"; FAIL=1; else echo "licence paragraphs: ok"; fi
 
 # The unit as the package installs it, beside this host's own units (for the targets it names).
 ROOT=$(mktemp -d)

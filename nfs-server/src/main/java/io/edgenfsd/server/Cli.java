@@ -26,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "edge-nfsd", mixinStandardHelpOptions = true, versionProvider = Cli.VersionProvider.class,
         description = "NFSv4.1 server for k3s edge nodes. With no arguments: serve /var/nfs-k8s "
                 + "(rw,sync,no_root_squash,no_all_squash) to everyone on TCP port 2049.",
+        footer = {"", "'edge-nfsd COMMAND --help' shows a command's options; 'man edge-nfsd' describes them all."},
         subcommands = {Cli.Serve.class, Cli.CheckConfig.class, Cli.PrintVersion.class, AdminCommands.Status.class,
             AdminCommands.Reload.class})
 public final class Cli implements Callable<Integer> {
@@ -39,13 +40,19 @@ public final class Cli implements Callable<Integer> {
 
     public static int run(String[] args) {
         configureLogging(args);
-        CommandLine cl = new CommandLine(new Cli());
-        addManifest(cl);
+        CommandLine cl = commandLine();
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             line.getErr().println("edge-nfsd: " + ex.getMessage());
             return 1;
         });
         return cl.execute(args);
+    }
+
+    /** The whole command tree: edge-nfsd with every command, manifest included (what --help and the man page list). */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Cli());
+        addManifest(cl);
+        return cl;
     }
 
     private static void addManifest(CommandLine cl) {
@@ -130,7 +137,7 @@ public final class Cli implements Callable<Integer> {
         Path adminSocket = AdminSocket.DEFAULT;
     }
 
-    @Command(name = "serve", mixinStandardHelpOptions = true, description = "run the server (the default)")
+    @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = Cli.VersionProvider.class, description = "run the server (the default)")
     static final class Serve implements Callable<Integer> {
         @Mixin
         ServeOptions options = new ServeOptions();
@@ -141,13 +148,13 @@ public final class Cli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "check-config", mixinStandardHelpOptions = true,
+    @Command(name = "check-config", mixinStandardHelpOptions = true, versionProvider = Cli.VersionProvider.class,
             description = "parse the exports and report errors as FILE:LINE: problem; exit status 0 when valid")
     static final class CheckConfig implements Callable<Integer> {
-        @Option(names = "--exports", paramLabel = "FILE")
+        @Option(names = "--exports", paramLabel = "FILE", description = "exports(5) file to check, as for serve; repeatable")
         List<Path> exportFiles = new ArrayList<>();
 
-        @Option(names = "--export", paramLabel = "'PATH CLIENT(OPTIONS)'")
+        @Option(names = "--export", paramLabel = "'PATH CLIENT(OPTIONS)'", description = "one exports(5) line to check; repeatable")
         List<String> exportLines = new ArrayList<>();
 
         @Override

@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code edge-nfsd manifest check FILE...}: validates PV/PVC/StorageClass YAML and simulates binding. */
 @Command(name = "check", mixinStandardHelpOptions = true, usageHelpWidth = 120,
+        versionProvider = ManifestCommand.Version.class,
         description = {
             "Check PersistentVolume, PersistentVolumeClaim and StorageClass documents (multi-document YAML or"
                     + " JSON): schema errors with file:document:path locations, then, for every claim, which volume"

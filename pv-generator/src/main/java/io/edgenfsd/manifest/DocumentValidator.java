@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Checks PV, PVC and StorageClass documents against the rules the API server applies (required fields, types,
+ * Checks PV, PVC, StorageClass (and, with {@link JobValidator}, Job) documents against the rules the API server applies (required fields, types,
  * quantities, names, access modes, absolute nfs.path, unknown fields as kubectl's strict validation rejects
  * them) and collects what binding needs.
  */
@@ -38,10 +38,16 @@ final class DocumentValidator {
             "parameters", "reclaimPolicy", "mountOptions", "allowVolumeExpansion", "volumeBindingMode",
             "allowedTopologies");
 
+    /** The StorageClass parameters csi-driver-nfs documents (docs/driver-parameters.md). */
+    static final Set<String> CSI_PARAMETERS = Set.of("server", "share", "subDir", "mountPermissions", "uid", "gid",
+            "onDelete");
+
     final List<Diagnostic> diagnostics = new ArrayList<>();
     final List<Volume> volumes = new ArrayList<>();
     final List<Claim> claims = new ArrayList<>();
     final List<StorageClass> classes = new ArrayList<>();
+    /** Claims that Jobs in the checked documents mount. */
+    final List<Resources.ClaimUse> claimUses = new ArrayList<>();
 
     private Origin origin;
 
@@ -105,6 +111,10 @@ final class DocumentValidator {
                 expectVersion(doc, path, apiVersion, "storage.k8s.io/v1");
                 storageClass(doc, path);
                 return;
+            case "Job":
+                expectVersion(doc, path, apiVersion, "batch/v1");
+                new JobValidator(this, origin).job(doc, path);
+                return;
             default:
                 note(join(path, "kind"), doc.get("kind"), kind + " is not a storage object; not checked");
         }
@@ -119,7 +129,7 @@ final class DocumentValidator {
 
     // ---- typed accessors -------------------------------------------------------------------------------
 
-    private String string(YNode map, String path, String key, boolean required) {
+    String string(YNode map, String path, String key, boolean required) {
         YNode n = map.get(key);
         String p = join(path, key);
         if (n == null || n.isNull()) {
@@ -136,7 +146,7 @@ final class DocumentValidator {
         return n.text();
     }
 
-    private YNode mapping(YNode map, String path, String key, boolean required) {
+    YNode mapping(YNode map, String path, String key, boolean required) {
         YNode n = map.get(key);
         String p = join(path, key);
         if (n == null || n.isNull()) {
@@ -152,7 +162,7 @@ final class DocumentValidator {
         return n;
     }
 
-    private List<String> stringList(YNode map, String path, String key) {
+    List<String> stringList(YNode map, String path, String key) {
         YNode n = map.get(key);
         String p = join(path, key);
         List<String> out = new ArrayList<>();
@@ -174,7 +184,7 @@ final class DocumentValidator {
         return out;
     }
 
-    private Map<String, String> stringMap(YNode map, String path, String key) {
+    Map<String, String> stringMap(YNode map, String path, String key) {
         YNode n = mapping(map, path, key, false);
         Map<String, String> out = new LinkedHashMap<>();
         if (n == null) {
@@ -192,7 +202,7 @@ final class DocumentValidator {
         return out;
     }
 
-    private void checkKnown(YNode map, String path, Set<String> known) {
+    void checkKnown(YNode map, String path, Set<String> known) {
         for (Map.Entry<String, YNode> e : map.map().entrySet()) {
             if (!known.contains(e.getKey())) {
                 error(join(path, e.getKey()), e.getValue(), "unknown field \"" + e.getKey() + "\""
@@ -228,7 +238,7 @@ final class DocumentValidator {
         }
     }
 
-    private Map<String, String> metadata(YNode doc, String path, boolean namespaced, String kind) {
+    Map<String, String> metadata(YNode doc, String path, boolean namespaced, String kind) {
         String p = join(path, "metadata");
         YNode md = mapping(doc, path, "metadata", true);
         Map<String, String> result = new LinkedHashMap<>();
@@ -577,7 +587,7 @@ final class DocumentValidator {
         if (ManifestGenerator.CSI_DRIVER.equals(sc.provisioner)) {
             String pp = join(path, "parameters");
             for (String k : params.keySet()) {
-                if (!Set.of("server", "share", "subDir", "mountPermissions", "onDelete").contains(k)
+                if (!CSI_PARAMETERS.contains(k)
                         && !k.startsWith("csi.storage.k8s.io/")) {
                     warn(join(pp, k), doc.get("parameters"), "csi-driver-nfs does not know parameter \"" + k + "\"");
                 }

@@ -18,15 +18,16 @@ public final class Emitter {
 
     /**
      * Strings that kubectl's YAML reader would take as something else (booleans such as {@code yes}/{@code on},
-     * numbers, null) are double-quoted, so they stay strings.
+     * numbers, null) are double-quoted, so they stay strings. Multi-line strings (scripts) are literal blocks.
      */
     private static final class QuotingRepresenter extends StandardRepresenter {
         QuotingRepresenter(DumpSettings settings) {
             super(settings);
             this.representers.put(String.class, data -> {
                 String s = (String) data;
-                ScalarStyle style = YNode.resolvePlain(s) == YNode.Type.STRING
-                        ? ScalarStyle.PLAIN : ScalarStyle.DOUBLE_QUOTED;
+                ScalarStyle style = s.contains("\n") && !s.contains("\t") && !s.contains(" \n")
+                        ? ScalarStyle.LITERAL // scripts stay readable
+                        : YNode.resolvePlain(s) == YNode.Type.STRING ? ScalarStyle.PLAIN : ScalarStyle.DOUBLE_QUOTED;
                 return representScalar(Tag.STR, s, style);
             });
         }

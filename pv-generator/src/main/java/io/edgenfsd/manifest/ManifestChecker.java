@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Reader;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** {@code manifest check}: schema errors with file:document:path locations, then the binding simulation. */
 public final class ManifestChecker {
@@ -98,6 +100,7 @@ public final class ManifestChecker {
             }
         }
         report.diagnostics.addAll(validator.diagnostics);
+        duplicates(validator, report);
         report.volumes = validator.volumes.size();
         BindingSimulator sim = new BindingSimulator(validator.volumes, validator.classes, defaultClass);
         report.outcomes.addAll(sim.run(validator.claims));
@@ -108,9 +111,48 @@ public final class ManifestChecker {
                         + " \"default\" (kubectl uses your context's namespace)");
             }
         }
-        if (validator.claims.isEmpty()) {
+        for (Resources.ClaimUse use : validator.claimUses) {
+            boolean present = validator.claims.stream().anyMatch(c -> c.key().equals(use.key()));
+            if (!present) {
+                report.notes.add("Job " + use.job + " (" + use.origin + ") mounts claim " + use.key()
+                        + (use.readOnly ? " read-only" : "") + ", which is not in the files checked: it must exist"
+                        + " before the Job runs, or the Job's pod stays Pending");
+            }
+        }
+        if (validator.claims.isEmpty() && validator.claimUses.isEmpty()) {
             report.notes.add("no PersistentVolumeClaim in the files checked; nothing to bind");
         }
         return report;
+    }
+
+    /**
+     * Two documents for the same object: kubectl apply keeps the last one only, so e.g. two servers' StorageClasses
+     * of one name leave a single class pointing at one server (and a StorageClass's parameters cannot be changed
+     * once it exists).
+     */
+    private static void duplicates(DocumentValidator v, Report report) {
+        Map<String, Origin> seen = new HashMap<>();
+        for (Resources.StorageClass sc : v.classes) {
+            duplicate(seen, "StorageClass " + sc.name, sc.name, sc.origin, report,
+                    "; give each server its own class (edge-nfsd manifest --csi --storage-class NAME)");
+        }
+        for (Resources.Volume pv : v.volumes) {
+            duplicate(seen, "PersistentVolume " + pv.name, pv.name, pv.origin, report, "");
+        }
+        for (Resources.Claim c : v.claims) {
+            duplicate(seen, "PersistentVolumeClaim " + c.key(), c.name, c.origin, report, "");
+        }
+    }
+
+    private static void duplicate(Map<String, Origin> seen, String what, String name, Origin at, Report report,
+                                  String hint) {
+        if (name == null) {
+            return;
+        }
+        Origin first = seen.putIfAbsent(what, at);
+        if (first != null) {
+            report.diagnostics.add(new Diagnostic(Severity.ERROR, at.at("metadata.name"), 0, what
+                    + " is also defined at " + first + "; kubectl apply keeps only the last of the two" + hint));
+        }
     }
 }

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 /** {@code edge-nfsd manifest}: prints PV/PVC (or StorageClass/PVC) YAML that binds to this NFS server. */
 @Command(name = "manifest", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 120,
         versionProvider = ManifestCommand.Version.class,
-        subcommands = {CheckCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {CheckCommand.class, MigrateCommand.class, CommandLine.HelpCommand.class},
         description = {
             "Print a PersistentVolume and PersistentVolumeClaim (or, with --csi, a csi-driver-nfs StorageClass"
                     + " and claims) that bind to this NFS server on k3s/Kubernetes.",
@@ -35,6 +35,8 @@ import picocli.CommandLine.Spec;
             "  edge-nfsd manifest --server 192.168.1.10 --size 20Gi --access-mode RWO --namespace media",
             "  edge-nfsd manifest --name data001 --count 3 --subdir --size 1Gi      # data001..data003, own dirs",
             "  edge-nfsd manifest --csi --storage-class edge-nfs --claim app-data --size 2Gi",
+            "  edge-nfsd manifest --csi --server 192.168.1.11 --storage-class edge-nfs-pi2   # a second server",
+            "  edge-nfsd manifest migrate --from-claim pv-claim --to-claim longhorn-claim   # copy onto other storage",
             "  edge-nfsd manifest check pv.yaml pvc.yaml          # why does my claim not bind?",
             "  kubectl get pv,pvc -A -o yaml | edge-nfsd manifest check -",
             "",

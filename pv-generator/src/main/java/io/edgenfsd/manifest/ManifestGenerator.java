@@ -257,16 +257,7 @@ public final class ManifestGenerator {
         } else if (!o.volumeMode.equals("Filesystem")) {
             r.errors.add("--volume-mode: '" + o.volumeMode + "' is not one of Filesystem, Block (case-sensitive)");
         }
-        for (Map.Entry<String, String> e : o.labels.entrySet()) {
-            why = Names.checkLabelKey(e.getKey());
-            if (why != null) {
-                r.errors.add("--label: key '" + e.getKey() + "': " + why);
-            }
-            why = Names.checkLabelValue(e.getValue());
-            if (why != null) {
-                r.errors.add("--label: value '" + e.getValue() + "' of " + e.getKey() + ": " + why);
-            }
-        }
+        r.errors.addAll(Names.labelFlagErrors(o.labels));
         if (o.csi) {
             if (!List.of("delete", "retain", "archive").contains(o.onDelete)) {
                 r.errors.add("--on-delete: '" + o.onDelete + "' is not one of delete, retain, archive");

@@ -82,4 +82,20 @@ public final class Names {
         }
         return null;
     }
+
+    /** The --label errors for a set of labels, each naming the flag; empty when all are valid. */
+    public static java.util.List<String> labelFlagErrors(java.util.Map<String, String> labels) {
+        java.util.List<String> errors = new java.util.ArrayList<>();
+        for (java.util.Map.Entry<String, String> e : labels.entrySet()) {
+            String why = checkLabelKey(e.getKey());
+            if (why != null) {
+                errors.add("--label: key '" + e.getKey() + "': " + why);
+            }
+            why = checkLabelValue(e.getValue());
+            if (why != null) {
+                errors.add("--label: value '" + e.getValue() + "' of " + e.getKey() + ": " + why);
+            }
+        }
+        return errors;
+    }
 }

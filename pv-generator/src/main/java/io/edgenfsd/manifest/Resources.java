@@ -87,6 +87,19 @@ public final class Resources {
         public boolean isDefault;
     }
 
+    /** A claim mounted by a pod of a Job in the checked documents. */
+    public static final class ClaimUse {
+        public Origin origin;
+        public String job;
+        public String namespace;
+        public String claim;
+        public boolean readOnly;
+
+        public String key() {
+            return namespace + "/" + claim;
+        }
+    }
+
     /** A label selector: matchLabels and matchExpressions. */
     public static final class Selector {
         public Map<String, String> matchLabels = new LinkedHashMap<>();

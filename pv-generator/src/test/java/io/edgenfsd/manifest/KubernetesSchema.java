@@ -13,6 +13,10 @@ import tools.jackson.databind.type.LogicalType;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -45,6 +49,13 @@ final class KubernetesSchema {
             .withCoercionConfig(LogicalType.Integer, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail))
             .build();
 
+    private static final java.util.Comparator<JsonNode> NUMBERS_BY_VALUE = (a, b) -> {
+        if (a.isNumber() && b.isNumber()) {
+            return a.decimalValue().compareTo(b.decimalValue());
+        }
+        return a.equals(b) ? 0 : 1;
+    };
+
     /** Validates every document of a YAML stream; returns the typed objects. */
     static List<HasMetadata> validateYaml(String yaml) {
         List<HasMetadata> out = new ArrayList<>();
@@ -76,6 +87,7 @@ final class KubernetesSchema {
             case "PersistentVolume": type = PersistentVolume.class; break;
             case "PersistentVolumeClaim": type = PersistentVolumeClaim.class; break;
             case "StorageClass": type = StorageClass.class; break;
+            case "Job": type = Job.class; break;
             default: throw new AssertionError("unexpected kind " + kind);
         }
         HasMetadata obj;
@@ -86,8 +98,11 @@ final class KubernetesSchema {
         }
         assertNoUnknownFields(obj, kind);
         JsonNode back = MAPPER.valueToTree(obj);
-        assertThat(back).as(kind + " round trip through the Kubernetes model").isEqualTo(tree);
-        assertThat(obj.getApiVersion()).isEqualTo(type == StorageClass.class ? "storage.k8s.io/v1" : "v1");
+        // numbers compare by value: the model reads runAsUser as a long, the YAML gives an int
+        assertThat(back.equals(NUMBERS_BY_VALUE, tree)).as(kind + " round trip through the Kubernetes model: "
+                + back + " against " + tree).isTrue();
+        assertThat(obj.getApiVersion()).isEqualTo(type == StorageClass.class ? "storage.k8s.io/v1"
+                : type == Job.class ? "batch/v1" : "v1");
         assertThat(obj.getMetadata().getName()).as("metadata.name").isNotBlank();
         if (obj instanceof PersistentVolume) {
             PersistentVolume pv = (PersistentVolume) obj;
@@ -96,10 +111,44 @@ final class KubernetesSchema {
                 assertThat(pv.getSpec().getNfs().getPath()).as("nfs.path (required)").isNotNull();
             }
         }
+        if (obj instanceof Job) {
+            assertJobRequiredFields((Job) obj);
+        }
         if (obj instanceof StorageClass) {
             assertThat(((StorageClass) obj).getProvisioner()).as("provisioner (required)").isNotNull();
         }
         return obj;
+    }
+
+    /** What the OpenAPI spec marks required in a Job, and what Job validation adds (restartPolicy). */
+    private static void assertJobRequiredFields(Job job) {
+        assertThat(job.getSpec()).as("Job spec").isNotNull();
+        assertThat(job.getSpec().getTemplate()).as("spec.template (required)").isNotNull();
+        PodSpec pod = job.getSpec().getTemplate().getSpec();
+        assertThat(pod).as("spec.template.spec").isNotNull();
+        assertThat(pod.getRestartPolicy()).as("a Job's restartPolicy").isIn("Never", "OnFailure");
+        assertThat(pod.getContainers()).as("containers (required)").isNotEmpty();
+        for (var c : pod.getContainers()) {
+            assertThat(c.getName()).as("container name (required)").isNotBlank();
+            assertThat(c.getImage()).as("container image").isNotBlank();
+            for (VolumeMount m : c.getVolumeMounts()) {
+                assertThat(m.getName()).as("volumeMount name (required)").isNotBlank();
+                assertThat(m.getMountPath()).as("volumeMount mountPath (required)").isNotBlank();
+                assertThat(pod.getVolumes()).as("the volume a mount names").extracting(Volume::getName)
+                        .contains(m.getName());
+            }
+        }
+        for (Volume v : pod.getVolumes()) {
+            assertThat(v.getName()).as("volume name (required)").isNotBlank();
+            if (v.getPersistentVolumeClaim() != null) {
+                assertThat(v.getPersistentVolumeClaim().getClaimName()).as("claimName (required)").isNotBlank();
+            }
+        }
+        if (job.getSpec().getPodFailurePolicy() != null) {
+            assertThat(pod.getRestartPolicy()).as("podFailurePolicy needs restartPolicy").isEqualTo("Never");
+            job.getSpec().getPodFailurePolicy().getRules().forEach(r -> assertThat(r.getAction())
+                    .as("podFailurePolicy rule action (required)").isNotBlank());
+        }
     }
 
     private static void assertNoUnknownFields(Object o, String path) {

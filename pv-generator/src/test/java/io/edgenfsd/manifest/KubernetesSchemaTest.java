@@ -40,4 +40,26 @@ class KubernetesSchemaTest {
         assertThatThrownBy(() -> KubernetesSchema.validateYaml(doc("", "").replace("    path: /var/nfs-k8s\n", "")))
                 .hasMessageContaining("nfs.path (required)");
     }
+
+    private static final String JOB = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: copy\nspec:\n  template:\n"
+            + "    spec:\n      restartPolicy: Never\n      containers:\n      - name: c\n        image: busybox\n"
+            + "        volumeMounts:\n        - name: data\n          mountPath: /data\n      volumes:\n      - name: data\n"
+            + "        persistentVolumeClaim:\n          claimName: pv-claim\n";
+
+    @Test
+    void acceptsAWellFormedJob() {
+        assertThatCode(() -> KubernetesSchema.validateYaml(JOB)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void rejectsAJobWithAnUnknownFieldARestartPolicyJobsRefuseOrAMountOfNoVolume() {
+        assertThatThrownBy(() -> KubernetesSchema.validateYaml(JOB.replace("claimName:", "claim:")))
+                .hasMessageContaining("fields unknown to the Kubernetes API");
+        assertThatThrownBy(() -> KubernetesSchema.validateYaml(JOB.replace("restartPolicy: Never", "restartPolicy: Always")))
+                .hasMessageContaining("a Job's restartPolicy");
+        assertThatThrownBy(() -> KubernetesSchema.validateYaml(JOB.replace("- name: data\n          mountPath",
+                "- name: other\n          mountPath"))).hasMessageContaining("the volume a mount names");
+        assertThatThrownBy(() -> KubernetesSchema.validateYaml(JOB.replace("image: busybox", "image: 5")))
+                .hasMessageContaining("does not fit the Kubernetes API model");
+    }
 }

@@ -202,4 +202,91 @@ class ManifestCheckTest {
         assertThat(bad.exit).isEqualTo(1);
         assertThat(bad.out).contains("NOT NFS");
     }
+
+    /** A Job with the mistakes kubectl or the Job controller refuse, one per place. */
+    private static final String BAD_JOB = String.join("\n",
+            "apiVersion: batch/v1",
+            "kind: Job",
+            "metadata:",
+            "  name: migrate-data",
+            "  namespace: default",
+            "spec:",
+            "  backoffLimit: \"2\"",
+            "  podFailurePolicy:",
+            "    rules:",
+            "    - action: Stop",
+            "      onExitCodes:",
+            "        operator: In",
+            "        values: [3]",
+            "  template:",
+            "    spec:",
+            "      restartPolicy: Always",
+            "      containers:",
+            "      - name: copy",
+            "        image: debian:bookworm-slim",
+            "        imagePullPolicy: IfNotPresent",
+            "        volumeMount:",
+            "        - name: from",
+            "        securityContext:",
+            "          runAsNonRoot: true",
+            "          runAsUser: 0",
+            "          capabilities:",
+            "            add: [CHOWN, CHOWN_ALL]",
+            "      - name: copy",
+            "        volumeMounts:",
+            "        - name: target",
+            "          mountPath: /to",
+            "      volumes:",
+            "      - name: from",
+            "        persistentVolumeClaim:",
+            "          claimName: pv-claim",
+            "          readonly: true",
+            "      - name: scratch",
+            "",
+            "");
+
+    @Test
+    void aJobIsCheckedStrictlyAndEachMistakeIsReportedAtItsPath() throws Exception {
+        ManifestChecker.Report r = check(BAD_JOB, "local-path");
+        String out = text(r);
+        String c = "t.yaml:1:spec.template.spec.containers";
+        assertThat(out).contains("t.yaml:1:spec.backoffLimit (line 7): error: expected an integer, got string")
+                .contains("t.yaml:1:spec.podFailurePolicy.rules[0].action (line 10): error: Unsupported value: \"Stop\"")
+                .contains("t.yaml:1:spec.podFailurePolicy (line 9): error: Invalid value: a pod failure policy needs"
+                        + " the template's restartPolicy Never")
+                .contains("t.yaml:1:spec.template.spec.restartPolicy (line 16): error: Unsupported value: \"Always\"")
+                .contains(c + "[0].volumeMount (line 22): error: unknown field \"volumeMount\"")
+                .contains(c + "[0].securityContext.runAsNonRoot (line 24): error: runAsNonRoot true with runAsUser 0")
+                .contains(c + "[0].securityContext.capabilities.add[1] (line 27): warning: \"CHOWN_ALL\" is not a"
+                        + " Linux capability")
+                .contains(c + "[1].name (line 28): error: Duplicate value: \"copy\"")
+                .contains(c + "[1].image (line 28): error: Required value: image is missing")
+                .contains(c + "[1].volumeMounts[0].name (line 30): error: Not found: \"target\"")
+                .contains("t.yaml:1:spec.template.spec.volumes[0].persistentVolumeClaim.readonly (line 36): error:"
+                        + " unknown field \"readonly\"")
+                .contains("t.yaml:1:spec.template.spec.volumes[1] (line 37): error: must specify a volume type");
+        assertThat(out).doesNotContain("imagePullPolicy");
+        assertThat(r.exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void aJobWithoutRestartPolicyIsAnErrorBecauseThePodDefaultAlwaysIsRefusedForJobs() throws Exception {
+        String yaml = BAD_JOB.substring(0, BAD_JOB.indexOf("  podFailurePolicy:"))
+                + "  template:\n    spec:\n      containers:\n      - name: c\n        image: busybox\n";
+        String out = text(check(yaml, ""));
+        assertThat(out).contains("t.yaml:1:spec.template.spec.restartPolicy (line 10): error: Required value: a Job's pods need"
+                + " restartPolicy Never or OnFailure");
+    }
+
+    @Test
+    void twoDocumentsForOneStorageClassAreAnErrorNamingBothPlaces() throws Exception {
+        Cli pi1 = Cli.run("--csi", "--server", "192.168.1.10", "--claim", "app-a");
+        Cli pi2 = Cli.run("--csi", "--server", "192.168.1.11", "--claim", "app-b");
+        ManifestChecker.Report r = ManifestChecker.check(List.of(
+                new ManifestChecker.Source("pi1.yaml", new StringReader(pi1.out)),
+                new ManifestChecker.Source("pi2.yaml", new StringReader(pi2.out))), "local-path");
+        assertThat(text(r)).contains("pi2.yaml:1:metadata.name: error: StorageClass edge-nfs is also defined at"
+                + " pi1.yaml:1; kubectl apply keeps only the last of the two; give each server its own class");
+        assertThat(r.exitCode()).isEqualTo(1);
+    }
 }

@@ -289,10 +289,45 @@ class ManifestCommandTest {
         assertThat(r.exit).isZero();
         for (String flag : new String[] {"--server", "--allow-loopback", "--path", "--name", "--size", "--access-mode",
             "--claim", "--namespace", "--storage-class", "--reclaim-policy", "--mount-option", "--volume-mode",
-            "--label", "--count", "--subdir", "--csi", "--output", "check"}) {
+            "--label", "--count", "--subdir", "--csi", "--output", "check", "migrate"}) {
             assertThat(r.out).contains(flag);
         }
         assertThat(r.out).contains("edge-nfsd manifest --name pv001 --size 5Gi --claim pv-claim | kubectl apply -f -");
         assertThat(Cli.run("check", "--help").out).contains("--default-class").contains("file:document:path");
+    }
+
+    @Test
+    void twoServersEachGetACsiStorageClassOfTheirOwnAndTheirClaimsAreProvisionedOnTheirOwnServer() throws Exception {
+        Cli pi1 = Cli.run("--csi", "--server", "192.168.1.10", "--storage-class", "edge-nfs-pi1", "--claim", "app-a",
+                "--size", "5Gi", "--subdir");
+        Cli pi2 = Cli.run("--csi", "--server", "192.168.1.11", "--storage-class", "edge-nfs-pi2", "--claim", "app-b",
+                "--size", "5Gi", "--subdir");
+        assertThat(pi1.exit).as(pi1.err).isZero();
+        assertThat(pi2.exit).as(pi2.err).isZero();
+        String both = pi1.out + "---\n" + pi2.out;
+        List<HasMetadata> objs = KubernetesSchema.validateYaml(both);
+        assertThat(objs).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactly(
+                "StorageClass/edge-nfs-pi1", "PersistentVolumeClaim/app-a",
+                "StorageClass/edge-nfs-pi2", "PersistentVolumeClaim/app-b");
+        String[] servers = {"192.168.1.10", "192.168.1.11"};
+        for (int i = 0; i < 2; i++) {
+            StorageClass sc = (StorageClass) objs.get(2 * i);
+            assertThat(sc.getProvisioner()).isEqualTo("nfs.csi.k8s.io");
+            assertThat(sc.getParameters()).containsEntry("server", servers[i]).containsEntry("share", "/var/nfs-k8s")
+                    .containsEntry("subDir", "${pvc.metadata.namespace}-${pvc.metadata.name}");
+            assertThat(sc.getMountOptions()).containsExactlyInAnyOrder("nfsvers=4.1", "hard");
+            assertThat(sc.getReclaimPolicy()).isEqualTo("Retain");
+            assertThat(sc.getVolumeBindingMode()).isEqualTo("Immediate");
+            PersistentVolumeClaim pvc = (PersistentVolumeClaim) objs.get(2 * i + 1);
+            assertThat(pvc.getSpec().getStorageClassName()).isEqualTo(sc.getMetadata().getName());
+        }
+        ManifestChecker.Report report = check(both, "local-path");
+        assertThat(report.diagnostics).isEmpty();
+        assertThat(report.exitCode()).isZero();
+        assertThat(report.outcomes).extracting(o -> o.claim.name + " " + o.status + " " + o.summary).containsExactly(
+                "app-a PROVISIONED_NFS PROVISIONED dynamically by StorageClass edge-nfs-pi1 (nfs.csi.k8s.io):"
+                        + " a new subdirectory of the NFS share",
+                "app-b PROVISIONED_NFS PROVISIONED dynamically by StorageClass edge-nfs-pi2 (nfs.csi.k8s.io):"
+                        + " a new subdirectory of the NFS share");
     }
 }
