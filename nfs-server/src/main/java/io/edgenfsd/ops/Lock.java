@@ -75,7 +75,7 @@ public final class Lock implements Operation {
         }
         StateManager.LockResult r = state.lock(client, open, owner, existing, write, offset, end);
         if (r.conflict() != null) {
-            throw LockSupport.denied(r.conflict());
+            throw LockSupport.denied(r.conflict(), client.clientId());
         }
         StateId result = r.granted();
         LOG.debug("LOCK {} new={} {} [{}, +{}) -> {}", file, newOwner,

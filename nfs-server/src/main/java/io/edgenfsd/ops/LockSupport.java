@@ -39,13 +39,19 @@ final class LockSupport {
         return end == 0 ? ByteRangeLocks.TO_EOF : end;
     }
 
-    static NfsException denied(ByteRangeLocks.Lock held) {
-        return new NfsErrorWithBody(NfsStatus.DENIED, "lock held by another owner", out -> encodeDenied(out, held));
+    /** LOCK4denied for {@code caller}'s request blocked by {@code held}. */
+    static NfsException denied(ByteRangeLocks.Lock held, long caller) {
+        return new NfsErrorWithBody(NfsStatus.DENIED, "lock held by another owner",
+                out -> encodeDenied(out, held, caller));
     }
 
-    static void encodeDenied(XdrEncoder out, ByteRangeLocks.Lock held) {
+    /**
+     * The holder's client id only when it is the caller's own: in 4.1 the field carries no meaning (the
+     * client is the session's, RFC 8881 section 18.10.3), and another client's id is its secret.
+     */
+    static void encodeDenied(XdrEncoder out, ByteRangeLocks.Lock held, long caller) {
         long length = held.end() == ByteRangeLocks.TO_EOF ? -1L : held.end() - held.start();
         out.writeLong(held.start()).writeLong(length).writeInt(held.write() ? WRITE_LT : READ_LT);
-        out.writeLong(held.owner().clientId()).writeOpaque(held.owner().owner());
+        out.writeLong(held.owner().clientId() == caller ? caller : 0).writeOpaque(held.owner().owner());
     }
 }

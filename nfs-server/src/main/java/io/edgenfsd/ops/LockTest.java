@@ -36,7 +36,7 @@ public final class LockTest implements Operation {
         LockOwner owner = new LockOwner(ctx.client().clientId(), ownerBytes);
         Optional<ByteRangeLocks.Lock> c = ctx.server().state().locks().conflict(file.key(), owner, write, offset, end);
         if (c.isPresent()) {
-            throw LockSupport.denied(c.get());
+            throw LockSupport.denied(c.get(), ctx.client().clientId());
         }
     }
 }

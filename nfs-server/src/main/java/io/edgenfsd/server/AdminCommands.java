@@ -36,7 +36,7 @@ final class AdminCommands {
         return a.ok() ? 0 : 1;
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true,
+    @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = Cli.VersionProvider.class,
             description = "show a running server's exports (effective options), clients, sessions, opens and locks")
     static final class Status implements Callable<Integer> {
         @Spec
@@ -58,7 +58,7 @@ final class AdminCommands {
         }
     }
 
-    @Command(name = "reload", mixinStandardHelpOptions = true,
+    @Command(name = "reload", mixinStandardHelpOptions = true, versionProvider = Cli.VersionProvider.class,
             description = "make a running server re-read its exports; an invalid file is refused (file:line: "
                     + "problem), the exports in force stay, and the exit status is 1")
     static final class Reload implements Callable<Integer> {

@@ -47,6 +47,7 @@ public final class NfsServer implements AutoCloseable {
     private RpcServer rpc;
     private OpenFiles openFiles;
     private ScheduledExecutorService timer;
+    private ClientStore clientStore;
     private InetSocketAddress bound;
     private InetSocketAddress metricsAddress;
     private ServerMetrics metrics;
@@ -120,6 +121,7 @@ public final class NfsServer implements AutoCloseable {
             handles = new InMemoryHandleStore();
         }
         ClientStore store = new ClientStore(config.stateDir());
+        clientStore = store;
         StateManager state = new StateManager(config.leaseSeconds(), store);
         state.startGrace(store.load(), config.graceSeconds());
         LocalFs fs = new LocalFs(exports, handles);
@@ -223,6 +225,9 @@ public final class NfsServer implements AutoCloseable {
         }
         if (openFiles != null) {
             openFiles.closeAll();
+        }
+        if (clientStore != null) {
+            clientStore.close();
         }
         if (metrics != null) {
             metrics.close();

@@ -97,11 +97,29 @@ public final class ClientStore {
         return owners.size();
     }
 
+    /**
+     * Stops the writer once the writes already queued are done (a clean stop keeps every recorded client),
+     * waiting at most a few seconds; later changes are no longer written.
+     */
+    public void close() {
+        writer.shutdown();
+        try {
+            writer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private CompletableFuture<Void> schedule() {
         if (pending == null) {
             CompletableFuture<Void> f = new CompletableFuture<>();
             pending = f;
-            writer.execute(() -> flush(f));
+            try {
+                writer.execute(() -> flush(f));
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                pending = null;
+                f.completeExceptionally(new IOException("client record store closed"));
+            }
         }
         return pending;
     }

@@ -199,10 +199,13 @@ public final class StateManager {
     public byte[] createSession(long clientId, int seq, Principal caller, InetSocketAddress from,
                                 CreateSessionCall body) throws NfsException {
         ClientRecord c = clients.client(clientId);
-        // Section 18.36.4 phase 3: a principal other than the record's gets NFS4ERR_CLID_INUSE. We apply it
-        // before the replay check and to confirmed records too, so that no one else gets a session on this
-        // client id or the cached reply (with its session id) of the owner's CREATE_SESSION.
-        requireOwner(c, caller, from, NfsStatus.CLID_INUSE, "CREATE_SESSION");
+        // Section 18.36.4: a principal other than the one that made an unconfirmed record gets
+        // NFS4ERR_CLID_INUSE; a confirmed record may get sessions from other principals (unless SP4_MACH_CRED
+        // protects CREATE_SESSION). Client ids are 64 random bits that the server never shows another client
+        // (LOCK4denied names other clients' owners with client id 0), so only the client knows its own.
+        if (!c.confirmed) {
+            requireOwner(c, caller, from, NfsStatus.CLID_INUSE, "CREATE_SESSION");
+        }
         byte[] reply;
         ClientRecord previous = null;
         CompletableFuture<Void> durable = null;

@@ -96,6 +96,11 @@ public final class NfsSession implements AutoCloseable {
 
     /** SEQUENCE on a free slot, then the given operations. */
     public CompoundReply compound(Consumer<Compound> ops) {
+        return compound(false, ops);
+    }
+
+    /** As {@link #compound(Consumer)}, asking the server to keep the reply in the slot (sa_cachethis). */
+    public CompoundReply compound(boolean cacheThis, Consumer<Compound> ops) {
         int slot;
         try {
             slot = freeSlots.take();
@@ -108,7 +113,7 @@ public final class NfsSession implements AutoCloseable {
             synchronized (slotSeq) {
                 seq = ++slotSeq[slot];
             }
-            Compound c = new Compound().sequence(sessionId, seq, slot, slotSeq.length - 1, false);
+            Compound c = new Compound().sequence(sessionId, seq, slot, slotSeq.length - 1, cacheThis);
             ops.accept(c);
             CompoundReply r = send(c);
             if (r.results().isEmpty() || r.get(0).status() != NfsStatus.OK) {

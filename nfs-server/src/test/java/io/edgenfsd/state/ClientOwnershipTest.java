@@ -110,20 +110,39 @@ class ClientOwnershipTest extends ProtocolTestBase {
     }
 
     @Test
-    void createSessionOnAnotherClientsIdAnswersClidInuseAndTheReplayCacheAnswersOnlyTheOwner() {
+    void createSessionReplayCacheAnswersOnlyTheOwner() {
         int original = 1; // the victim's CREATE_SESSION used the sequence id EXCHANGE_ID returned: 1
         CompoundReply replay = asAttacker(new Compound().createSession(victim.clientId(), original, 0, 4, 0));
         assertThat(replay.status()).as("the cached reply carries the victim's session id")
                 .isEqualTo(NfsStatus.CLID_INUSE);
         assertThat(contains(replay.rpc().afterXid(), victim.sessionId())).isFalse();
-        assertThat(asAttacker(new Compound().createSession(victim.clientId(), original + 1, 0, 4, 0)).status())
-                .isEqualTo(NfsStatus.CLID_INUSE);
         // the owner's own retransmission still gets the cached reply, with the same session
         CompoundReply own = victim.send(new Compound().createSession(victim.clientId(), original,
                 NfsSession.CREATE_SESSION_FLAG_CONN_BACK_CHAN, 16, NfsSession.CB_PROGRAM));
         assertThat(own.status()).as(own.toString()).isEqualTo(NfsStatus.OK);
         assertThat(own.body(Op.CREATE_SESSION, Res.CreateSession.class).sessionId()).isEqualTo(victim.sessionId());
         assertVictimKeepsEverything();
+    }
+
+    @Test
+    void createSessionOnAnUnconfirmedClientIdByAnotherPrincipalAnswersClidInuse() {
+        Res.ExchangeId eid = NfsSession.send(attackerConnection, VICTIM, new Compound().exchangeId(verifier(),
+                ("unconfirmed-" + ownerName).getBytes(StandardCharsets.UTF_8), 0)).body(Op.EXCHANGE_ID,
+                Res.ExchangeId.class);
+        assertThat(asAttacker(new Compound().createSession(eid.clientId(), eid.seq(), 0, 4, 0)).status())
+                .isEqualTo(NfsStatus.CLID_INUSE);
+    }
+
+    @Test
+    void aDeniedLockNamesAnotherClientsOwnerWithClientIdZero() {
+        NfsSession other = session(ATTACKER);
+        CompoundReply denied = other.compound(c -> c.putfh(file.fh()).lockt(Op.WRITE_LT, 0, 10, other.clientId(),
+                "probe".getBytes(StandardCharsets.UTF_8)));
+        assertThat(denied.status()).isEqualTo(NfsStatus.DENIED);
+        byte[] wire = denied.rpc().afterXid();
+        byte[] victimId = java.nio.ByteBuffer.allocate(8).putLong(victim.clientId()).array();
+        assertThat(contains(wire, victimId)).as("the victim's client id is not in the reply").isFalse();
+        assertThat(contains(wire, LOCK_OWNER)).as("the holder's owner is").isTrue();
     }
 
     @Test
