@@ -117,7 +117,7 @@ it_client_guest_cmd() {  # ACCEL CPU JOBDIR
   # shellcheck disable=SC2207
   IT_QEMU=($(it_qemu_base "$1" "$2" "$(it_kernel "$kc")" "$kc/initrd.img"))
   # shellcheck disable=SC2054  # qemu option values contain commas
-  IT_QEMU+=(-append "console=ttyS0 panic=1 loglevel=4 net.ifnames=0 it.run=1"
+  IT_QEMU+=(-append "console=ttyS0 panic=1 loglevel=4 net.ifnames=0 no_timer_check it.run=1"
     -drive "file=$kc/root.img,format=raw,if=virtio,snapshot=on"
     -netdev "user,id=n0,ipv6=off,net=10.0.2.0/24,host=10.0.2.2" -device virtio-net-pci,netdev=n0
     -virtfs "local,path=$3,mount_tag=job,security_model=none,id=job")

@@ -93,7 +93,7 @@ boot_server() {
   local d=$1 n=$2
   # shellcheck disable=SC2046
   $(it_qemu_base tcg qemu64 "$(it_kernel "$KC")" "$KC/initrd.img") \
-    -append "console=ttyS0 panic=1 loglevel=4 net.ifnames=0" \
+    -append "console=ttyS0 panic=1 loglevel=4 net.ifnames=0 no_timer_check" \
     -drive "file=$SG/root.img,format=raw,if=virtio,snapshot=on" \
     -drive "file=$d/data.img,format=raw,if=virtio,cache=none" \
     -netdev "user,id=n0,ipv6=off,net=10.0.2.0/24,host=10.0.2.2,hostfwd=tcp:127.0.0.1:$PORT-10.0.2.15:2049" \
@@ -101,6 +101,36 @@ boot_server() {
     -virtfs "local,path=$d/server,mount_tag=job,security_model=none,id=job" \
     </dev/null >"$d/server-console.$n.log" 2>&1 &
   SRV_PID=$!
+}
+
+# make_cds_archive OUT: a class-data-sharing archive of the server's start-up classes (AppCDS, JDK 17's
+# -XX:ArchiveClassesAtExit), dumped by the server guest's own JVM (the kept debootstrap tree its root
+# image was made from, run in a chroot) for this jar at the path the guest runs it from (/opt): a JVM
+# accepts an archive only from the same JVM build and for the same jar path, size and mtime. A Pi
+# would make it once at package installation. EDGE_NFSD_IT_CDS=0 runs without it.
+make_cds_archive() {
+  local out=$1 db port pid rc=0
+  db=$(ls -d "$SG"/debootstrap-*/ 2>/dev/null | head -n1)
+  [[ -n "$db" && -x "$db/usr/bin/java" ]] || { it_log "no server guest tree for the CDS archive"; return 1; }
+  (
+    flock -w 600 9 || exit 1
+    mkdir -p "$db/opt" "$db/tmp/cds-exp" "$db/tmp/cds-state"
+    cp -p "$JAR" "$db/opt/edge-nfsd.jar"
+    rm -f "$db/opt/edge-nfsd.jsa"
+    mount --bind /proc "$db/proc" && mount --bind /dev "$db/dev" || exit 1
+    port=$(it_free_port)
+    # shellcheck disable=SC2046
+    chroot "$db" java $(it_deb_java_opts) -XX:ArchiveClassesAtExit=/opt/edge-nfsd.jsa -jar /opt/edge-nfsd.jar \
+      --bind 127.0.0.1 --port "$port" --state-dir /tmp/cds-state --export "/tmp/cds-exp *(rw,sync,insecure)" \
+      >"$LOGDIR/cds-dump.log" 2>&1 </dev/null &
+    pid=$!
+    python3 "$HERE/rpc-null.py" 127.0.0.1 "$port" 120 >/dev/null || rc=1
+    it_stop_pid "$pid" 60
+    umount "$db/dev" "$db/proc"
+    [[ $rc -eq 0 && -s "$db/opt/edge-nfsd.jsa" ]] && cp "$db/opt/edge-nfsd.jsa" "$out"
+    rm -rf "$db/opt/edge-nfsd.jar" "$db/opt/edge-nfsd.jsa" "$db/tmp/cds-exp" "$db/tmp/cds-state"
+    [[ -s "$out" ]]
+  ) 9>"$SG/.lock"
 }
 
 # run_config SERVER MODE CUTS: one fresh data disk, one client boot, CUTS power cuts. Appends to RESULTS.
@@ -119,7 +149,10 @@ LEASE=15
 JAVA_OPTS="$(it_deb_java_opts)"
 MALLOC_ARENA_MAX=$(it_deb_malloc_arenas)
 EOF
-  [[ $kind == edge ]] && cp -p "$JAR" "$d/server/edge-nfsd.jar"
+  if [[ $kind == edge ]]; then
+    cp -p "$JAR" "$d/server/edge-nfsd.jar"
+    [[ -f "$LOGDIR/edge-nfsd.jsa" ]] && cp "$LOGDIR/edge-nfsd.jsa" "$d/server/"
+  fi
   PORT=$(it_free_port)
 
   t_on=$(now_ms)
@@ -224,6 +257,13 @@ EOF
 
 T0=$SECONDS
 FAILED=0
+if [[ "${EDGE_NFSD_IT_CDS:-1}" == 1 && " ${CONFIGS[*]}" == *" edge:"* ]]; then
+  if make_cds_archive "$LOGDIR/edge-nfsd.jsa"; then
+    it_log "AppCDS archive for the server guest's JVM: $(du -k "$LOGDIR/edge-nfsd.jsa" | cut -f1) KiB ($((SECONDS - T0)) s)"
+  else
+    it_die "could not make the AppCDS archive (see $LOGDIR/cds-dump.log; EDGE_NFSD_IT_CDS=0 runs without)"
+  fi
+fi
 {
   echo "| server | export | workload / cut | lost / acknowledged | detail | client error |"
   echo "|---|---|---|---|---|---|"

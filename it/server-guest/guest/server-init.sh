@@ -46,7 +46,10 @@ OPTS="rw,$EXPORT_MODE,no_root_squash,no_all_squash,insecure"
 if [ "$SERVER_KIND" = edge ]; then
   # As the .deb runs it: its JVM options and MALLOC_ARENA_MAX (from packaging/src/deb/etc/default).
   cp -p /job/edge-nfsd.jar /opt/edge-nfsd.jar
-  [ -f /job/edge-nfsd.jsa ] && cp -p /job/edge-nfsd.jsa /opt/edge-nfsd.jsa
+  if [ -f /job/edge-nfsd.jsa ]; then
+    cp /job/edge-nfsd.jsa /opt/edge-nfsd.jsa
+    JAVA_OPTS="$JAVA_OPTS -XX:SharedArchiveFile=/opt/edge-nfsd.jsa -Xlog:cds=info:file=/job/cds.log"
+  fi
   say "starting edge-nfsd"
   # shellcheck disable=SC2086
   MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX java $JAVA_OPTS -jar /opt/edge-nfsd.jar \
