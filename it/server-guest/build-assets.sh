@@ -62,7 +62,7 @@ echo srvguest >"$ROOT/etc/hostname"
 mkdir -p "$ROOT/job" "$ROOT/data" "$ROOT/var/nfs-k8s" "$ROOT/var/lib/edge-nfsd"
 rm -rf "$ROOT"/usr/share/doc/* "$ROOT"/usr/share/man/* "$ROOT"/usr/share/locale/* "$ROOT"/var/log/*.log
 
-it_install_modules "$MODDIR" "$ROOT" "$KVER" virtio_pci virtio_blk ext4 9pnet_virtio 9p virtio_net af_packet nfsd
+it_install_modules "$MODDIR" "$ROOT" "$KVER" virtio_pci virtio_blk ext4 9pnet_virtio 9p virtio_net af_packet virtio_rng nfsd
 
 SIZE_MB=$(( $(du -sm "$ROOT" | cut -f1) * 5 / 4 + 256 ))
 it_log "root: $(du -sm "$ROOT" | cut -f1) MiB -> ext4 image of $SIZE_MB MiB"

@@ -15,7 +15,9 @@
 # control) passes only when the test DID see acknowledged data lost. Exit 0 all configs passed, 1 some
 # failed, 2 the harness could not run. Logs and the results table: target/it-logs/server-guest-<time>/.
 # Environment: EDGE_NFSD_JAR, EDGE_NFSD_IT_CACHE, EDGE_NFSD_IT_LOGS, EDGE_JAVA_OPTS, PC_RUN_SECONDS (load
-# before each cut, default 20), PC_WORKERS (default: every worker).
+# before each cut, default 20), PC_WORKERS (default: every worker), PC_CLASSLOAD_TRACE=1 (the edge-nfsd
+# JVM logs each class it loads, with its uptime, to CONFIG/server/classload.log), EDGE_NFSD_IT_CDS=0
+# (no AppCDS archive).
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -97,7 +99,7 @@ boot_server() {
     -drive "file=$SG/root.img,format=raw,if=virtio,snapshot=on" \
     -drive "file=$d/data.img,format=raw,if=virtio,cache=none" \
     -netdev "user,id=n0,ipv6=off,net=10.0.2.0/24,host=10.0.2.2,hostfwd=tcp:127.0.0.1:$PORT-10.0.2.15:2049" \
-    -device virtio-net-pci,netdev=n0 \
+    -device virtio-net-pci,netdev=n0 -device virtio-rng-pci \
     -virtfs "local,path=$d/server,mount_tag=job,security_model=none,id=job" \
     </dev/null >"$d/server-console.$n.log" 2>&1 &
   SRV_PID=$!
@@ -146,8 +148,10 @@ run_config() {
 SERVER_KIND=$kind
 EXPORT_MODE=$mode
 LEASE=15
+GRACE=30
 JAVA_OPTS="$(it_deb_java_opts)"
 MALLOC_ARENA_MAX=$(it_deb_malloc_arenas)
+CLASSLOAD_TRACE=${PC_CLASSLOAD_TRACE:-0}
 EOF
   if [[ $kind == edge ]]; then
     cp -p "$JAR" "$d/server/edge-nfsd.jar"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # PID 1 of the SERVER guest (after the kernel-client initramfs switched to the root on /dev/vda).
 # /job is the host's job directory over 9p: config (SERVER_KIND edge|knfsd, EXPORT_MODE sync|async,
-# LEASE), edge-nfsd.jar, and where this script and the server log to. /dev/vdb is the data disk: the
+# LEASE, GRACE), edge-nfsd.jar, and where this script and the server log to. /dev/vdb is the data disk: the
 # export /var/nfs-k8s and the servers' state (/var/lib/edge-nfsd, /var/lib/nfs) live on it, so only what
 # the guest flushed survives a power cut (qemu kills this VM without warning).
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -28,6 +28,9 @@ sysctl -q -w vm.dirty_writeback_centisecs=0 vm.dirty_expire_centisecs=360000 \
   vm.dirty_background_ratio=50 vm.dirty_ratio=80
 say "writeback: $(sysctl -n vm.dirty_writeback_centisecs) / $(sysctl -n vm.dirty_expire_centisecs) cs, ratios $(sysctl -n vm.dirty_background_ratio)/$(sysctl -n vm.dirty_ratio)"
 
+# The board's hardware RNG (a Pi has bcm2835-rng; here virtio-rng): without one the kernel's crng is
+# not ready for a long while under emulation, and the JVM's first SecureRandom waits for it.
+modprobe virtio_rng
 modprobe virtio_net
 ip link set lo up
 ip link set eth0 up
@@ -50,10 +53,12 @@ if [ "$SERVER_KIND" = edge ]; then
     cp /job/edge-nfsd.jsa /opt/edge-nfsd.jsa
     JAVA_OPTS="$JAVA_OPTS -XX:SharedArchiveFile=/opt/edge-nfsd.jsa -Xlog:cds=info:file=/job/cds.log"
   fi
+  # PC_CLASSLOAD_TRACE=1: a timeline of the JVM's start (each class loaded, with the JVM's uptime)
+  [ "${CLASSLOAD_TRACE:-0}" = 1 ] && JAVA_OPTS="$JAVA_OPTS -Xlog:class+load:file=/job/classload.log:uptime"
   say "starting edge-nfsd"
   # shellcheck disable=SC2086
   MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX java $JAVA_OPTS -jar /opt/edge-nfsd.jar \
-    --export "/var/nfs-k8s *($OPTS)" --state-dir /var/lib/edge-nfsd --lease "$LEASE" --grace "$LEASE" \
+    --export "/var/nfs-k8s *($OPTS)" --state-dir /var/lib/edge-nfsd --lease "$LEASE" --grace "$GRACE" \
     >>/job/server.log 2>&1 </dev/null &
 else
   modprobe nfsd
@@ -61,7 +66,7 @@ else
   mkdir -p /var/lib/nfs/v4recovery /run/rpcbind
   # knfsd keeps its client records (who may reclaim) in /var/lib/nfs/v4recovery, on the data disk.
   echo "$LEASE" >/proc/fs/nfsd/nfsv4leasetime
-  echo "$LEASE" >/proc/fs/nfsd/nfsv4gracetime
+  echo "$GRACE" >/proc/fs/nfsd/nfsv4gracetime
   echo "/var/nfs-k8s *($OPTS)" >/etc/exports
   rpcbind -w
   exportfs -ra
@@ -73,6 +78,7 @@ fi
 i=0
 while ! ss -Hltn 'sport = :2049' | grep -q . && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
 say "port 2049 listening"
+dmesg | grep -m1 'crng init done' | sed 's/^/SG dmesg: /' >>/job/guest.log
 while true; do
   if [ -f /job/ctl-stop ]; then
     say "stop requested"
