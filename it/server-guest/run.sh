@@ -66,6 +66,7 @@ trap 'exit 130' INT TERM
 
 now_ms() { date +%s%3N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1000 }'; }
+loadavg() { cut -d' ' -f1 /proc/loadavg; }   # the host's: every guest shares its 2 cores
 acks() { local f="$1/ack/$2.log"; [[ -f "$f" ]] && wc -l <"$f" || echo 0; }
 
 # snapshot_acks CFGDIR: remember each worker's acknowledgement count (in BASE_ACKS)
@@ -163,7 +164,7 @@ EOF
   boot_server "$d" 0
   t_serve=$(python3 "$HERE/rpc-null.py" 127.0.0.1 "$PORT" 300) || { it_log "server never answered; console:"; tail -n 30 "$d/server-console.0.log" >&2; tail -n 30 "$d/server/server.log" >&2; return 1; }
   it_log "first boot: serving after $(secs "$t_on" "$t_serve") s"
-  printf '0\tfirst-boot\t%s\t-\t-\n' "$(secs "$t_on" "$t_serve")" >>"$d/cuts.tsv"
+  printf '0\tfirst-boot\t%s\t-\t-\t%s\n' "$(secs "$t_on" "$t_serve")" "$(loadavg)" >>"$d/cuts.tsv"
 
   cp "$REPO/it/kernel-client/guest/guest-init.sh" "$REPO/it/kernel-client/guest/lib.sh" "$HERE/guest/pc.py" "$d/client/"
   cp "$HERE/workloads/powercut.sh" "$d/client/workloads/"
@@ -206,11 +207,11 @@ EOF
     done
     if [[ -z "$t_first" ]]; then
       it_log "cut $i: serving after $(secs "$t_on" "$t_serve") s, but the client's heartbeat never resumed"
-      printf '%s\tcut\t%s\tnever\tnever\n' "$i" "$(secs "$t_on" "$t_serve")" >>"$d/cuts.tsv"
+      printf '%s\tcut\t%s\tnever\tnever\t%s\n' "$i" "$(secs "$t_on" "$t_serve")" "$(loadavg)" >>"$d/cuts.tsv"
       break
     fi
     it_log "cut $i: power-on to serving $(secs "$t_on" "$t_serve") s; to the client's first served call $(secs "$t_on" "$t_first") s ($(secs "$t_cut" "$t_first") s after the cut)"
-    printf '%s\tcut\t%s\t%s\t%s\n' "$i" "$(secs "$t_on" "$t_serve")" "$(secs "$t_on" "$t_first")" "$(secs "$t_cut" "$t_first")" >>"$d/cuts.tsv"
+    printf '%s\tcut\t%s\t%s\t%s\t%s\n' "$i" "$(secs "$t_on" "$t_serve")" "$(secs "$t_on" "$t_first")" "$(secs "$t_cut" "$t_first")" "$(loadavg)" >>"$d/cuts.tsv"
     # every live worker makes progress after the recovery (the lock worker's probe included)
     snapshot_acks "$d"
     waiting=$(wait_progress "$d" 180)
@@ -246,8 +247,8 @@ for k, r in res.items():
     print("| %s | %s | %s | %s / %s | %s | %s |" % (kind, mode, k, r["lost"], r["acked"], r["detail"],
           r["error"] or "none"))
 for c in cuts:
-    print("| %s | %s | %s | power-on to serving %s s | to first served client call %s s | cut to first served %s s |" % (
-        kind, mode, "first boot" if c[1] != "cut" else "cut " + c[0], c[2], c[3], c[4]))
+    print("| %s | %s | %s | power-on to serving %s s | to first served client call %s s | cut to first served %s s, host load %s |" % (
+        kind, mode, "first boot" if c[1] != "cut" else "cut " + c[0], c[2], c[3], c[4], c[5]))
 if mode == "sync":
     ok = lost == 0 and not errors and not broken and not corrupt and not unrecovered and len(real) > 0
     why = "lost %d, errors %s, broken %s, sqlite corrupt %s, unrecovered cuts %d" % (lost, errors or "none", broken or "none", corrupt, len(unrecovered))

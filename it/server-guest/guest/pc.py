@@ -8,7 +8,11 @@
   pc.py verify MNT ACKDIR OUT     after the cuts: check everything acknowledged against the mount,
                                   write OUT (JSON: per workload acknowledged, lost, detail)
 
-Any OSError seen by a worker (ESTALE, EIO, ...) is written to ACKDIR/NAME.err and ends the worker.
+Any OSError seen by a worker (ESTALE, EIO, ...) is written to ACKDIR/NAME.err and ends the worker, with
+one exception: a RENAME or REMOVE the server executed just before the cut, whose reply the cut lost, is
+sent again by the client after the reboot (a reply cache does not survive a reboot, RFC 8881 2.10.6.1 and
+15.1.1.4 for knfsd too) and fails with ENOENT. When its effect is there (the file is gone, the new
+generation is in place) the worker notes it in ACKDIR/NAME.retried and goes on.
 """
 import errno
 import fcntl
@@ -32,6 +36,14 @@ def record(seq):
     return (body + " " * (REC - 1 - len(body)) + "\n").encode()
 
 
+def read_file(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except FileNotFoundError:
+        return None
+
+
 def big_content(n):
     return random.Random(n).randbytes(BIG)
 
@@ -39,10 +51,15 @@ def big_content(n):
 class Ack:
     def __init__(self, ackdir, name):
         self.f = open(os.path.join(ackdir, name + ".log"), "a", buffering=1)
+        self.retried = os.path.join(ackdir, name + ".retried")
 
     def __call__(self, *fields):
         self.f.write(" ".join(str(x) for x in fields) + "\n")
         self.f.flush()
+
+    def retry_seen(self, what):
+        with open(self.retried, "a") as f:
+            f.write("%s %s\n" % (time.strftime("%H:%M:%S"), what))
 
 
 def stop_requested(ackdir):
@@ -103,7 +120,13 @@ def w_rename(mnt, ack, stop):
         os.write(fd, record(gen))
         os.fsync(fd)
         os.close(fd)
-        os.rename(tmp, os.path.join(d, "current"))
+        try:
+            os.rename(tmp, os.path.join(d, "current"))
+        except FileNotFoundError:
+            # the rename was done before the cut and answered into the void: it is there, or it fails
+            if os.path.exists(tmp) or read_file(os.path.join(d, "current")) != record(gen):
+                raise
+            ack.retry_seen("rename of generation %d answered ENOENT; it had been done" % gen)
         ack(gen)
         gen += 1
 
@@ -147,7 +170,14 @@ def w_dirops(mnt, ack, stop):
             f.write(record(i))
         ack("c", i)
         if i >= KEEP_DIR:
-            os.unlink(os.path.join(d, "f_%d" % (i - KEEP_DIR)))
+            victim = os.path.join(d, "f_%d" % (i - KEEP_DIR))
+            ack("R", i - KEEP_DIR)   # about to remove (not yet acknowledged): it may be gone after a cut
+            try:
+                os.unlink(victim)
+            except FileNotFoundError:
+                if os.path.exists(victim):
+                    raise
+                ack.retry_seen("remove of f_%d answered ENOENT; it had been done" % (i - KEEP_DIR))
             ack("r", i - KEEP_DIR)
         i += 1
 
@@ -297,14 +327,16 @@ def v_bigwrite(mnt, ackdir):
 
 
 def v_dirops(mnt, ackdir):
-    created, removed = set(), set()
+    created, removed, removing = set(), set(), set()
     for op, i in acked(ackdir, "dirops"):
-        (created if op == "c" else removed).add(int(i))
+        {"c": created, "r": removed, "R": removing}[op].add(int(i))
     d = os.path.join(mnt, "dir")
     present = set(os.listdir(d)) if os.path.isdir(d) else set()
     lost = []
     for i in created - removed:
         name = "f_%d" % i
+        if name not in present and i in removing:
+            continue   # its remove was under way at a cut: either state is right
         if name not in present:
             lost.append("create %d" % i)
             continue
@@ -337,6 +369,10 @@ def verify(mnt, ackdir, out):
         if os.path.exists(p):
             with open(p) as f:
                 err = f.readline().strip()
+        p = os.path.join(ackdir, name + ".retried")
+        if os.path.exists(p):
+            with open(p) as f:
+                detail += "; %d retransmitted after a cut (ENOENT, effect present)" % len(f.readlines())
         res[name] = {"acked": n, "lost": lost, "detail": detail, "error": err}
     p = os.path.join(ackdir, "hb.err")
     res["hb"] = {"acked": len(acked(ackdir, "hb")), "lost": 0, "detail": "",
