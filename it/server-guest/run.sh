@@ -13,7 +13,8 @@
 # A sync config passes when nothing acknowledged was lost, no client process saw an error (ESTALE, EIO,
 # ...), sqlite's integrity_check is ok and the lock stayed exclusive; an async config (the negative
 # control) passes only when the test DID see acknowledged data lost. Exit 0 all configs passed, 1 some
-# failed, 2 the harness could not run. Logs and the results table: target/it-logs/server-guest-<time>/.
+# failed, 2 the harness could not run. Logs, results.md (per config) and summary.md (side by side):
+# target/it-logs/server-guest-<time>/.
 # Environment: EDGE_NFSD_JAR, EDGE_NFSD_IT_CACHE, EDGE_NFSD_IT_LOGS, EDGE_JAVA_OPTS, PC_RUN_SECONDS (load
 # before each cut, default 20), PC_WORKERS (default: every worker), PC_CLASSLOAD_TRACE=1 (the edge-nfsd
 # JVM logs each class it loads, with its uptime, to CONFIG/server/classload.log), EDGE_NFSD_IT_CDS=0
@@ -223,7 +224,7 @@ EOF
   while kill -0 "$CLI_PID" 2>/dev/null && [[ $SECONDS -lt $end ]]; do sleep 1; done
   kill -KILL "$CLI_PID" 2>/dev/null; wait "$CLI_PID" 2>/dev/null; CLI_PID=
   kill -KILL "$SRV_PID" 2>/dev/null; wait "$SRV_PID" 2>/dev/null; SRV_PID=
-  grep -h 'EXT4-fs (vdb)' "$d"/server-console.*.log >"$d/journal-replay.log" 2>/dev/null
+  grep -h 'EXT4-fs (vdb)' "$d/server/guest.log" >"$d/journal-replay.log" 2>/dev/null   # "recovery complete" per cut
   [[ -f "$d/client/verify.json" ]] || { it_log "client did not verify; its output:"; cat "$d/client/results/powercut/output.log" >&2; return 1; }
   return 0
 }
@@ -286,7 +287,8 @@ for c in "${CONFIGS[@]}"; do
   grep '^VERDICT' "$LOGDIR/$kind-$mode/judge.txt" | sed "s/\$/ ($((SECONDS - t)) s)/" | tee -a "$LOGDIR/verdicts.txt" >&2
   [[ $rc -eq 0 ]] || FAILED=$((FAILED + 1))
 done
-cat "$LOGDIR/results.md" >&2
+python3 "$HERE/summary.py" "$LOGDIR" >"$LOGDIR/summary.md" 2>&1
+cat "$LOGDIR/results.md" "$LOGDIR/summary.md" >&2
 it_log "total $((SECONDS - T0)) s; logs and results.md in $LOGDIR"
 [[ $FAILED -eq 0 ]] || { it_log "$FAILED config(s) failed"; exit 1; }
 exit 0
