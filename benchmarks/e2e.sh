@@ -20,16 +20,16 @@
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/.." && pwd)
+LOG_TAG=e2e
+# shellcheck source=../it/lib/host.sh
+. "$HERE/../it/lib/host.sh"
+REPO=$IT_REPO
 HARNESS=${EDGE_NFSD_HARNESS:-$REPO/it/kernel-client}
-CACHE=${EDGE_NFSD_IT_CACHE:-/var/cache/edge-nfsd-it}/kernel-client   # the harness's own subdirectory
+CACHE=$(it_kc_cache)   # the harness's own subdirectory
 JAVA=${JAVA:-java}
-# The JVM options packaging/src/deb/etc/default/edge-nfsd ships (a JVM sized like a C server).
 # the .deb's /etc/default/edge-nfsd is the one source of the JVM options and MALLOC_ARENA_MAX
-if [[ -z ${EDGE_JAVA_OPTS:-} ]]; then
-  EDGE_JAVA_OPTS=$(. "$REPO/packaging/src/deb/etc/default" && echo "$EDGE_NFSD_JAVA_OPTS")
-fi
-EDGE_MALLOC_ARENA_MAX=$(. "$REPO/packaging/src/deb/etc/default" && echo "${MALLOC_ARENA_MAX:-}")
+EDGE_JAVA_OPTS=$(it_deb_java_opts)
+EDGE_MALLOC_ARENA_MAX=$(it_deb_malloc_arenas)
 JAR=$REPO/nfs-server/target/edge-nfsd.jar
 BJAR=$REPO/benchmarks/target/benchmarks.jar
 SEQ_MIB=1024 META_FILES=5000 SQLITE_TX=300 FIO_SECONDS=20 LINK_MIB=256
@@ -51,17 +51,13 @@ while [[ $# -gt 0 ]]; do
 done
 WORKLOADS=(b_link b_seq b_fio b_meta b_sqlite)
 
-log() { printf '[e2e %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
-die() { log "ERROR: $*"; exit 2; }
-[[ $(id -u) -eq 0 ]] || die "run as root"
-command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing"
-command -v ganesha.nfsd >/dev/null || die "ganesha.nfsd missing (apt-get install nfs-ganesha nfs-ganesha-vfs)"
-[[ -f "$JAR" && -f "$BJAR" ]] || die "build first: mvn -B package -DskipTests"
-[[ -x "$HARNESS/build-assets.sh" && -f "$HARNESS/guest/guest-init.sh" ]] || die "kernel-client harness not found at $HARNESS"
-"$HARNESS/build-assets.sh" || die "guest assets"
-[[ -f "$CACHE/root.img" ]] || CACHE=$(dirname "$CACHE")   # older harness: assets at the cache root
-[[ -f "$CACHE/root.img" ]] || die "guest root image not found under ${EDGE_NFSD_IT_CACHE:-/var/cache/edge-nfsd-it}"
-KERNEL="$CACHE/vmlinux"; [[ -f "$KERNEL" ]] || KERNEL="$CACHE/vmlinuz"
+[[ $(id -u) -eq 0 ]] || it_die "run as root"
+command -v qemu-system-x86_64 >/dev/null || it_die "qemu-system-x86_64 missing"
+command -v ganesha.nfsd >/dev/null || it_die "ganesha.nfsd missing (apt-get install nfs-ganesha nfs-ganesha-vfs)"
+[[ -f "$JAR" && -f "$BJAR" ]] || it_die "build first: mvn -B package -DskipTests"
+[[ -x "$HARNESS/build-assets.sh" && -f "$HARNESS/guest/guest-init.sh" ]] || it_die "kernel-client harness not found at $HARNESS"
+"$HARNESS/build-assets.sh" || it_die "guest assets"
+[[ -f "$CACHE/root.img" ]] || it_die "guest root image not found in $CACHE"
 ACCEL=tcg CPU=qemu64
 [[ -f "$CACHE/accel" && "$(sed -n 2p "$CACHE/accel")" == kvm ]] && ACCEL=kvm CPU=host
 
@@ -72,7 +68,7 @@ RAW=$REPO/benchmarks/target/e2e-$STAMP
 mkdir -p "$OUT" "$RAW"
 BASE=$(mktemp -d /var/tmp/edge-nfsd-bench.XXXXXX)   # ext4 here, like the exports of both servers
 chmod 755 "$BASE"
-SERVER_PID= QEMU_PID= SINK_PID=
+SERVER_PID='' QEMU_PID='' SINK_PID=''
 cleanup() {
   [[ -n "$QEMU_PID" ]] && kill -KILL "$QEMU_PID" 2>/dev/null
   [[ -n "$SINK_PID" ]] && kill "$SINK_PID" 2>/dev/null
@@ -80,24 +76,12 @@ cleanup() {
   rm -rf "$BASE"
 }
 stop_server() {
-  [[ -n "$SERVER_PID" ]] || return 0
-  kill -TERM "$SERVER_PID" 2>/dev/null
-  for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$SERVER_PID" 2>/dev/null
-  wait "$SERVER_PID" 2>/dev/null
+  it_stop_pid "$SERVER_PID" 10
   SERVER_PID=
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  local p
-  for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 30000))
-    ss -Hltn "sport = :$p" | grep -q . || { echo "$p"; return; }
-  done
-  die "no free port"
-}
 cpu_ticks() { awk '{ sub(/.*\) /, ""); split($0, f, " "); print f[12] + f[13] }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 vmhwm() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 
@@ -123,11 +107,11 @@ EOF
   fi
   SERVER_PID=$!
   for _ in $(seq 1 600); do
-    kill -0 "$SERVER_PID" 2>/dev/null || die "$kind exited at start; see $d/server.log"
+    kill -0 "$SERVER_PID" 2>/dev/null || it_die "$kind exited at start; see $d/server.log"
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
     sleep 0.1
   done
-  die "$kind did not accept connections in 60 s"
+  it_die "$kind did not accept connections in 60 s"
 }
 
 # One guest boot running the bench workloads; the host notes the server's CPU ticks as each starts/ends.
@@ -151,34 +135,28 @@ FIO_SECONDS=$FIO_SECONDS
 META_FILES=$META_FILES
 SQLITE_TX=$SQLITE_TX
 EOF
-  # shellcheck disable=SC2046
-  qemu-system-x86_64 -accel "$ACCEL" -cpu "$CPU" -smp 1 -m 1024 -nographic -no-reboot -monitor none \
-    -kernel "$KERNEL" -initrd "$CACHE/initrd.img" \
-    -append "console=ttyS0 panic=1 loglevel=4 net.ifnames=0 it.run=1" \
-    -drive "file=$CACHE/root.img,format=raw,if=virtio,snapshot=on" \
-    -netdev "user,id=n0,ipv6=off,net=10.0.2.0/24,host=10.0.2.2" -device virtio-net-pci,netdev=n0 \
-    -virtfs "local,path=$job,mount_tag=job,security_model=none,id=job" \
-    </dev/null >"$job/console.log" 2>&1 &
+  it_client_guest_cmd "$ACCEL" "$CPU" "$job"
+  "${IT_QEMU[@]}" </dev/null >"$job/console.log" 2>&1 &
   QEMU_PID=$!
-  log "$kind: guest booting (qemu $QEMU_PID, $ACCEL)"
-  local t0=$SECONDS seen=" " line name
+  it_log "$kind: guest booting (qemu $QEMU_PID, $ACCEL)"
+  local t0=$SECONDS seen=" " line
   : >"$job/cpu.tsv"
   while kill -0 "$QEMU_PID" 2>/dev/null; do
     while read -r line; do
       [[ "$seen" == *" $line "* ]] && continue
       seen+="$line "
       printf '%s\t%s\n' "$line" "$(cpu_ticks "$SERVER_PID")" >>"$job/cpu.tsv"
-      [[ $line == IT-RESULT:* ]] && log "$kind: ${line#IT-RESULT:} done"
+      [[ $line == IT-RESULT:* ]] && it_log "$kind: ${line#IT-RESULT:} done"
     done < <(grep -aoE 'IT-(START|RESULT) [a-z_]+' "$job/console.log" 2>/dev/null | tr ' ' ':')
-    if [[ $((SECONDS - t0)) -gt 3600 ]]; then log "$kind: guest over 3600 s, killed"; kill -KILL "$QEMU_PID"; fi
-    kill -0 "$SERVER_PID" 2>/dev/null || { log "$kind: server died"; kill -KILL "$QEMU_PID"; }
+    if [[ $((SECONDS - t0)) -gt 3600 ]]; then it_log "$kind: guest over 3600 s, killed"; kill -KILL "$QEMU_PID"; fi
+    kill -0 "$SERVER_PID" 2>/dev/null || { it_log "$kind: server died"; kill -KILL "$QEMU_PID"; }
     sleep 0.2
   done
   wait "$QEMU_PID" 2>/dev/null
   QEMU_PID=
   for w in "${WORKLOADS[@]}"; do
     rc=$(cat "$job/results/$w/rc" 2>/dev/null || echo none)
-    [[ $rc == 0 ]] || log "$kind: $w failed (rc $rc): $(tail -n 5 "$job/results/$w/output.log" 2>/dev/null | tr '\n' ' ')"
+    [[ $rc == 0 ]] || it_log "$kind: $w failed (rc $rc): $(tail -n 5 "$job/results/$w/output.log" 2>/dev/null | tr '\n' ' ')"
     grep -h '^RESULT ' "$job/results/$w/output.log" 2>/dev/null | sed "s/^RESULT /$kind\t/; s/ /\t/" >>"$RAW/results.tsv"
     grep -h '^INFO ' "$job/results/$w/output.log" 2>/dev/null | sed "s/^INFO /$kind\tinfo\t/" >>"$RAW/info.tsv"
     # CPU seconds of the server during this workload
@@ -197,22 +175,22 @@ SINK_PORT=$(cat "$RAW/sink.port")
 
 for kind in $SERVERS; do
   mkdir -p "$BASE/$kind"
-  port=$(free_port)
+  port=$(it_free_port)
   start_server "$kind" "$BASE/$kind" "$port"
-  log "$kind: serving $BASE/$kind on 127.0.0.1:$port (pid $SERVER_PID)"
+  it_log "$kind: serving $BASE/$kind on 127.0.0.1:$port (pid $SERVER_PID)"
   c0=$(cpu_ticks "$SERVER_PID")
   run_guest "$kind" "$port"
   c1=$(cpu_ticks "$SERVER_PID")
   printf '%s\tcpu_s_kernel_client_total\t%s\n%s\tvmhwm_kib_kernel_client\t%s\n' "$kind" \
     "$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.2f", (b - a) / 100 }')" "$kind" "$(vmhwm "$SERVER_PID")" >>"$RAW/results.tsv"
-  log "$kind: host load generator ($LOAD_SESSIONS sessions x $LOAD_SLOTS slots)"
+  it_log "$kind: host load generator ($LOAD_SESSIONS sessions x $LOAD_SLOTS slots)"
   if "$JAVA" -cp "$BJAR" io.edgenfsd.bench.load.LoadGen --port "$port" --export "$BASE/$kind" \
       --sessions "$LOAD_SESSIONS" --slots "$LOAD_SLOTS" --file-mib "$LOAD_FILE_MIB" --seconds "$LOAD_SECONDS" \
       --pid "$SERVER_PID" >"$RAW/$kind/loadgen.tsv" 2>"$RAW/$kind/loadgen.err"; then
     awk -F'\t' -v k="$kind" 'NR > 1 { printf "%s\tload_%s_MiBps\t%s\n%s\tload_%s_ops_per_s\t%s\n%s\tload_%s_cpu_s\t%s\n%s\tload_%s_bytes\t%s\n%s\tload_%s_ops\t%s\n", k, $1, $5, k, $1, $6, k, $1, $7, k, $1, $3, k, $1, $4 }' \
       "$RAW/$kind/loadgen.tsv" >>"$RAW/results.tsv"
   else
-    log "$kind: load generator failed: $(tail -n 3 "$RAW/$kind/loadgen.err")"
+    it_log "$kind: load generator failed: $(tail -n 3 "$RAW/$kind/loadgen.err")"
   fi
   printf '%s\tvmhwm_kib_all\t%s\n' "$kind" "$(vmhwm "$SERVER_PID")" >>"$RAW/results.tsv"
   stop_server
@@ -222,5 +200,5 @@ python3 "$HERE/guest/report.py" "$RAW/results.tsv" "$RAW/info.tsv" "$DATE" \
   "seq ${SEQ_MIB} MiB, ${META_FILES} files, ${SQLITE_TX} sqlite tx, fio ${FIO_SECONDS} s, load ${LOAD_SESSIONS}x${LOAD_SLOTS} slots ${LOAD_SECONDS} s, accel $ACCEL, edge JVM: $EDGE_JAVA_OPTS, MALLOC_ARENA_MAX=$EDGE_MALLOC_ARENA_MAX" \
   >"$OUT/$DATE.md"
 cp "$RAW/results.tsv" "$OUT/$DATE.tsv"
-log "results: $OUT/$DATE.md (raw: $RAW)"
+it_log "results: $OUT/$DATE.md (raw: $RAW)"
 cat "$OUT/$DATE.md"

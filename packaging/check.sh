@@ -6,6 +6,7 @@
 # a verify failure.
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck disable=SC2010  # newest first, our own version strings only
 DEB=${1:-$(ls -t "$HERE"/target/edge-nfsd_*_all.deb 2>/dev/null | grep -v '+it2_' | head -1)}
 [[ -n "$DEB" && -f "$DEB" ]] || { echo "no package: run 'mvn -B package' first" >&2; exit 2; }
 for t in lintian systemd-analyze dpkg-deb; do
@@ -17,7 +18,6 @@ echo "== $(basename "$DEB")"
 echo "== lintian --display-info --pedantic"
 # lintian warns when run as root; that line is not about the package.
 out=$(lintian --display-info --pedantic "$DEB" 2>&1 | grep -v 'running with root privileges')
-rc=$?
 echo "${out:-(no tags)}"
 if grep -q '^E:' <<<"$out"; then echo "lintian: ERRORS"; FAIL=1; else echo "lintian: no errors"; fi
 

@@ -12,40 +12,29 @@ set -euo pipefail
 
 CACHE=${EDGE_NFSD_IT_CACHE:-/var/cache/edge-nfsd-it}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-HASH=$(sha256sum "$HERE/build-guest.sh" | cut -c1-12)
+LOG_TAG="deb-guest build"
+# shellcheck source=../lib/host.sh
+. "$HERE/../lib/host.sh"
+HASH=$( (cat "$HERE/build-guest.sh"; declare -f it_mirror) | sha256sum | cut -c1-12)
 OUT="$CACHE/deb-guest-$HASH"
 
-log() { printf '[deb-guest build %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
 
-[[ $(id -u) -eq 0 ]] || die "must run as root (debootstrap, chroot)"
+[[ $(id -u) -eq 0 ]] || it_die "must run as root (debootstrap, chroot)"
 for t in debootstrap mkfs.ext4 chroot sha256sum mount; do
-  command -v "$t" >/dev/null || die "missing '$t' (apt-get install -y debootstrap e2fsprogs)"
+  command -v "$t" >/dev/null || it_die "missing '$t' (apt-get install -y debootstrap e2fsprogs)"
 done
 
 mkdir -p "$CACHE"
 exec 8>"$CACHE/.deb-guest.lock"
-flock -w 3600 8 || die "could not lock $CACHE/.deb-guest.lock"
+flock -w 3600 8 || it_die "could not lock $CACHE/.deb-guest.lock"
 
 if [[ -f "$OUT/stamp" && -f "$OUT/root.img" && -f "$OUT/vmlinuz" && -f "$OUT/initrd.img" ]]; then
-  log "guest up to date in $OUT"
+  it_log "guest up to date in $OUT"
   echo "$OUT"
   exit 0
 fi
 
-# The host's Debian mirror (as the kernel-client harness finds it), overridable.
-mirror() {
-  if [[ -n "${EDGE_NFSD_IT_MIRROR:-}" ]]; then echo "$EDGE_NFSD_IT_MIRROR"; return; fi
-  local m
-  m=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null \
-      | awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i !~ /security/ && $i ~ /debian/) { print $i; exit } }')
-  if [[ -z "$m" ]]; then
-    m=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
-        | awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^http/ && $i !~ /security/ && $i ~ /debian/) { print $i; exit } }')
-  fi
-  echo "${m:-http://deb.debian.org/debian}"
-}
-MIRROR=$(mirror)
+MIRROR=$(it_mirror)
 SECURITY=${EDGE_NFSD_IT_SECURITY_MIRROR:-${MIRROR%/debian}/debian-security}
 
 T0=$SECONDS
@@ -60,9 +49,9 @@ rm -rf "$WORK"
 mkdir -p "$WORK"
 
 INCLUDE=systemd,systemd-sysv,udev,dbus,linux-image-amd64,initramfs-tools,nfs-common,kmod,procps,iproute2,man-db,util-linux,ca-certificates
-log "debootstrap bookworm from $MIRROR (about 3 minutes)"
+it_log "debootstrap bookworm from $MIRROR (about 3 minutes)"
 debootstrap --variant=minbase --include="$INCLUDE" bookworm "$ROOT" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 \
-  || { tail -40 "$WORK/debootstrap.log" >&2; die "debootstrap failed"; }
+  || { tail -40 "$WORK/debootstrap.log" >&2; it_die "debootstrap failed"; }
 
 cat >"$ROOT/etc/apt/sources.list" <<SRC
 deb $MIRROR bookworm main
@@ -73,19 +62,19 @@ mount -t proc proc "$ROOT/proc"
 mount -t sysfs sysfs "$ROOT/sys"
 mount --bind /dev "$ROOT/dev"
 mount --bind /dev/pts "$ROOT/dev/pts"
-log "apt-get update and upgrade in the guest root; download (only) the Java runtime"
-chroot "$ROOT" apt-get -q update >"$WORK/apt.log" 2>&1 || { tail -20 "$WORK/apt.log" >&2; die "apt-get update failed"; }
+it_log "apt-get update and upgrade in the guest root; download (only) the Java runtime"
+chroot "$ROOT" apt-get -q update >"$WORK/apt.log" 2>&1 || { tail -20 "$WORK/apt.log" >&2; it_die "apt-get update failed"; }
 chroot "$ROOT" env DEBIAN_FRONTEND=noninteractive apt-get -q -y upgrade >>"$WORK/apt.log" 2>&1 \
-  || { tail -20 "$WORK/apt.log" >&2; die "apt-get upgrade failed"; }
+  || { tail -20 "$WORK/apt.log" >&2; it_die "apt-get upgrade failed"; }
 # What edge-nfsd's Depends pull on bookworm: default-jre-headless -> openjdk-17-jre-headless and friends.
 chroot "$ROOT" env DEBIAN_FRONTEND=noninteractive apt-get -q -y --download-only install default-jre-headless \
-  >>"$WORK/apt.log" 2>&1 || { tail -20 "$WORK/apt.log" >&2; die "download of the Java runtime failed"; }
-ls "$ROOT"/var/cache/apt/archives/openjdk-17-jre-headless_*.deb >/dev/null 2>&1 || die "openjdk-17-jre-headless was not downloaded"
-chroot "$ROOT" dpkg -s openjdk-17-jre-headless >/dev/null 2>&1 && die "the JRE must not be preinstalled"
+  >>"$WORK/apt.log" 2>&1 || { tail -20 "$WORK/apt.log" >&2; it_die "download of the Java runtime failed"; }
+ls "$ROOT"/var/cache/apt/archives/openjdk-17-jre-headless_*.deb >/dev/null 2>&1 || it_die "openjdk-17-jre-headless was not downloaded"
+chroot "$ROOT" dpkg -s openjdk-17-jre-headless >/dev/null 2>&1 && it_die "the JRE must not be preinstalled"
 cleanup
 
 KVER=$(ls "$ROOT/lib/modules" | sort -V | tail -1)
-[[ -f "$ROOT/boot/vmlinuz-$KVER" && -f "$ROOT/boot/initrd.img-$KVER" ]] || die "no kernel/initramfs in the root"
+[[ -f "$ROOT/boot/vmlinuz-$KVER" && -f "$ROOT/boot/initrd.img-$KVER" ]] || it_die "no kernel/initramfs in the root"
 
 # Boot and test plumbing: root on /dev/vda, the run's job directory over 9p on /job, a unit that runs
 # /job/guest-job.sh once the system is up, no login needed (serial console logs only).
@@ -126,7 +115,7 @@ Name=eth0
 DHCP=ipv4
 NET
 chroot "$ROOT" systemctl enable systemd-networkd.service systemd-networkd-wait-online.service >/dev/null 2>&1 \
-  || die "cannot enable systemd-networkd"
+  || it_die "cannot enable systemd-networkd"
 # No getty on the serial console: nobody logs in, and its output would mix with the console log.
 chroot "$ROOT" systemctl mask serial-getty@ttyS0.service getty@tty1.service >/dev/null 2>&1 || true
 # A machine-id is made on first boot; the same image then boots twice in one run (a real reboot).
@@ -135,7 +124,7 @@ rm -f "$ROOT/var/lib/dbus/machine-id"
 rm -rf "$ROOT"/usr/share/doc/*/changelog* "$ROOT"/usr/share/locale/*
 
 SIZE_MB=$(( $(du -sm "$ROOT" | cut -f1) + 1200 ))
-log "root: $(du -sm "$ROOT" | cut -f1) MiB -> ext4 image of $SIZE_MB MiB"
+it_log "root: $(du -sm "$ROOT" | cut -f1) MiB -> ext4 image of $SIZE_MB MiB"
 mkfs.ext4 -q -F -L debguest -d "$ROOT" "$WORK/root.img" "${SIZE_MB}M"
 
 rm -rf "$OUT.tmp"
@@ -150,5 +139,5 @@ for old in "$CACHE"/deb-guest-*; do
 done
 mv "$OUT.tmp" "$OUT"
 rm -rf "$WORK"
-log "done in $((SECONDS - T0)) s: $OUT (kernel $KVER)"
+it_log "done in $((SECONDS - T0)) s: $OUT (kernel $KVER)"
 echo "$OUT"

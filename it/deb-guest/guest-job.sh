@@ -71,7 +71,7 @@ s_install() {
     note "a JRE is already installed: the test must get it through Depends"; return 1
   fi
   cp /job/debs/"$DEB_A" /root/
-  cd /root
+  cd /root || exit 1
   apt-get install -y ./"$DEB_A" </dev/null
   dpkg-query -W -f '${Status} ${Version}\n' edge-nfsd | grep -q "ok installed $VER_A"
   jre=$(dpkg-query -W -f '${Package} ${Version}' openjdk-17-jre-headless)
@@ -120,8 +120,8 @@ s_mount_write() {
 # device nodes, links, renames, times. Checked on the local disk.
 s_sandbox_ops() {
   nfs_mount
-  cd $MNT
-  mkdir ops && cd ops
+  cd $MNT || exit 1
+  mkdir ops && cd ops || exit 1
   echo a >f && chown 1000:1000 f && chmod 4755 f
   mkfifo fifo
   mknod null c 1 3
@@ -187,7 +187,7 @@ s_edit_config() {
 s_upgrade() {
   before=$(systemctl show -P InvocationID edge-nfsd.service)
   cp /job/debs/"$DEB_B" /root/
-  cd /root
+  cd /root || exit 1
   apt-get install -y ./"$DEB_B" </dev/null
   dpkg-query -W -f '${Status} ${Version}\n' edge-nfsd | grep -q "ok installed $VER_B"
   grep -qxF "$MARK" /etc/edge-nfsd/exports
@@ -238,7 +238,7 @@ if [ "$PHASE" = 1 ]; then
   step nfs_mount_write 300 s_mount_write
   step sandbox_ops 300 s_sandbox_ops
   step journal_ready_line 60 s_journal
-  echo done >/job/phase1.done
+  echo "done" >/job/phase1.done
   sync
   systemctl reboot
 else
@@ -250,7 +250,7 @@ else
   step upgrade_keeps_config 1200 s_upgrade
   step remove_keeps_config_data 300 s_remove
   step purge_removes_config_state 300 s_purge
-  echo done >/job/phase2.done
+  echo "done" >/job/phase2.done
   sync
   systemctl poweroff
 fi

@@ -41,6 +41,7 @@ for t in qemu-system-x86_64 qemu-img dpkg-deb mvn timeout; do
 done
 
 if [[ -z "$DEB_A" ]]; then
+  # shellcheck disable=SC2010  # newest first, our own version strings only
   DEB_A=$(ls -t "$TOP"/packaging/target/edge-nfsd_*_all.deb 2>/dev/null | grep -v '+it2_' | head -1)
 fi
 [[ -n "$DEB_A" && -f "$DEB_A" ]] || die2 "no package: run 'mvn -B package' first (or pass --deb FILE)"

@@ -14,8 +14,11 @@
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-CACHE=${EDGE_NFSD_IT_CACHE:-/var/cache/edge-nfsd-it}/kernel-client   # own subdirectory: the cache root is shared
+LOG_TAG=it
+# shellcheck source=../lib/host.sh
+. "$HERE/../lib/host.sh"
+REPO=$IT_REPO
+CACHE=$(it_kc_cache)   # own subdirectory: the cache root is shared
 SERVER=${NFS_SERVER:-edge}
 JAR=${EDGE_NFSD_JAR:-$REPO/nfs-server/target/edge-nfsd.jar}
 JAVA=${JAVA:-java}
@@ -31,8 +34,6 @@ ALL_WORKLOADS=(
   "crash_write 600" "restart_lock 600" "host_rename 300"
 )
 
-log() { printf '[it %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
-die() { log "ERROR: $*"; exit 2; }
 
 SEL=()
 while [[ $# -gt 0 ]]; do
@@ -44,11 +45,11 @@ while [[ $# -gt 0 ]]; do
     --shell) SHELL_MODE=1; shift ;;
     --list) for w in "${ALL_WORKLOADS[@]}"; do echo "${w%% *}"; done; exit 0 ;;
     -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
-    -*) die "unknown option $1" ;;
+    -*) it_die "unknown option $1" ;;
     *) SEL+=("$1"); shift ;;
   esac
 done
-[[ "$SERVER" == edge || "$SERVER" == ganesha ]] || die "--server must be edge or ganesha"
+[[ "$SERVER" == edge || "$SERVER" == ganesha ]] || it_die "--server must be edge or ganesha"
 
 PLAN=()
 if [[ $SHELL_MODE -eq 1 ]]; then
@@ -59,21 +60,21 @@ else
   for s in "${SEL[@]}"; do
     found=
     for w in "${ALL_WORKLOADS[@]}"; do [[ "${w%% *}" == "$s" ]] && { PLAN+=("$w"); found=1; }; done
-    [[ -n "$found" ]] || die "unknown workload '$s' (--list shows them)"
+    [[ -n "$found" ]] || it_die "unknown workload '$s' (--list shows them)"
   done
 fi
 
 # ---- preconditions: fail loudly, never skip ------------------------------------------------------
-[[ $(id -u) -eq 0 ]] || die "must run as root (the exported trees hold files of several owners)"
-command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing: apt-get install -y qemu-system-x86 (or run .ci/run)"
+[[ $(id -u) -eq 0 ]] || it_die "must run as root (the exported trees hold files of several owners)"
+command -v qemu-system-x86_64 >/dev/null || it_die "qemu-system-x86_64 missing: apt-get install -y qemu-system-x86 (or run .ci/run)"
 if [[ "$SERVER" == ganesha ]]; then
-  command -v ganesha.nfsd >/dev/null || die "ganesha.nfsd missing: apt-get install -y nfs-ganesha nfs-ganesha-vfs"
+  command -v ganesha.nfsd >/dev/null || it_die "ganesha.nfsd missing: apt-get install -y nfs-ganesha nfs-ganesha-vfs"
 else
-  [[ -f "$JAR" ]] || die "server jar $JAR missing: build it with 'mvn -B package' first"
-  command -v "$JAVA" >/dev/null || die "java missing"
+  [[ -f "$JAR" ]] || it_die "server jar $JAR missing: build it with 'mvn -B package' first"
+  command -v "$JAVA" >/dev/null || it_die "java missing"
 fi
 T_ASSETS=$SECONDS
-"$HERE/build-assets.sh" || die "building guest assets failed"
+"$HERE/build-assets.sh" || it_die "building guest assets failed"
 T_ASSETS=$((SECONDS - T_ASSETS))
 
 STAMP=$(date +%Y%m%d-%H%M%S)
@@ -100,20 +101,11 @@ cleanup() {
     wait "$QEMU_PID" 2>/dev/null
   fi
   stop_server
-  if [[ $KEEP -eq 0 ]]; then rm -rf "$BASE"; else log "kept exported trees in $BASE"; fi
+  if [[ $KEEP -eq 0 ]]; then rm -rf "$BASE"; else it_log "kept exported trees in $BASE"; fi
   exit $rc
 }
 stop_server() {
-  [[ -n "$SERVER_PID" ]] || return 0
-  if kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null
-    for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$SERVER_PID" 2>/dev/null; then
-      log "server $SERVER_PID ignored SIGTERM for 10 s, SIGKILL"
-      kill -KILL "$SERVER_PID" 2>/dev/null
-    fi
-  fi
-  wait "$SERVER_PID" 2>/dev/null
+  it_stop_pid "$SERVER_PID" 10
   SERVER_PID=
 }
 trap cleanup EXIT
@@ -136,15 +128,7 @@ chmod 777 "$BASE/rsq" "$BASE/asq"
 echo "read-only export" >"$BASE/ro/readme"; mkdir -p "$BASE/ro/subdir"
 echo "secret" >"$BASE/deny/secret"
 
-free_port() {
-  local p
-  for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 30000))
-    if ! ss -Hltn "sport = :$p" | grep -q .; then echo "$p"; return; fi
-  done
-  die "no free port"
-}
-PORT=$(free_port)
+PORT=$(it_free_port)
 
 start_edge() {
   local args=() e name access squash anon clients opts
@@ -157,8 +141,8 @@ start_edge() {
   mkdir -p "$LOGDIR/state"
   # The server runs as the .deb ships it: its JVM options and MALLOC_ARENA_MAX (EDGE_JAVA_OPTS overrides).
   local jopts arenas
-  read -r -a jopts <<<"${EDGE_JAVA_OPTS:-$(. "$REPO/packaging/src/deb/etc/default" && echo "$EDGE_NFSD_JAVA_OPTS")}"
-  arenas=$(. "$REPO/packaging/src/deb/etc/default" && echo "${MALLOC_ARENA_MAX:-}")
+  read -r -a jopts <<<"$(it_deb_java_opts)"
+  arenas=$(it_deb_malloc_arenas)
   printf '%q ' MALLOC_ARENA_MAX="$arenas" "$JAVA" "${jopts[@]}" -jar "$JAR" --bind 127.0.0.1 --port "$PORT" \
     --state-dir "$LOGDIR/state" "${args[@]}" >"$LOGDIR/server.cmd"
   MALLOC_ARENA_MAX=$arenas "$JAVA" "${jopts[@]}" -jar "$JAR" --bind 127.0.0.1 --port "$PORT" \
@@ -241,7 +225,7 @@ host_ctl() {  # job
     n=${req##*.}
     read -r action a b c <"$req"
     rm -f "$req"
-    log "host control $n: $action $a $b $c"
+    it_log "host control $n: $action $a $b $c"
     case "$action" in
       kill9-restart|term-restart)
         local sig=KILL; [[ "$action" == term-restart ]] && sig=TERM
@@ -257,45 +241,42 @@ host_ctl() {  # job
         fi
         start_server
         wait_ready || out="fail server did not come back"
-        log "host control $n: server back (pid $SERVER_PID)"
+        it_log "host control $n: server back (pid $SERVER_PID)"
         ;;
       mv)
         if mv "$BASE/$a" "$BASE/$b" 2>&1; then out="ok"; else out="fail mv"; fi ;;
       *) out="fail unknown action $action" ;;
     esac
     echo "$out" >"$job/ctl/reply.$n.tmp" && mv "$job/ctl/reply.$n.tmp" "$job/ctl/reply.$n"
-    log "host control $n: $out"
+    it_log "host control $n: $out"
   done
 }
 
 T_SRV=$SECONDS
-log "server: $SERVER on 127.0.0.1:$PORT, exports under $BASE, logs in $LOGDIR"
+it_log "server: $SERVER on 127.0.0.1:$PORT, exports under $BASE, logs in $LOGDIR"
 start_server
 ready=0
 wait_ready && ready=1
 if [[ $ready -ne 1 ]]; then
   if kill -0 "$SERVER_PID" 2>/dev/null; then
-    log "server did not accept connections on 127.0.0.1:$PORT within 60 s; its log:"
+    it_log "server did not accept connections on 127.0.0.1:$PORT within 60 s; its log:"
   else
     wait "$SERVER_PID"; src=$?; SERVER_PID=
-    log "server exited with status $src before accepting connections on 127.0.0.1:$PORT; its log:"
+    it_log "server exited with status $src before accepting connections on 127.0.0.1:$PORT; its log:"
   fi
   cat "$LOGDIR/server.log" "$LOGDIR/server.stdout" 2>/dev/null | tail -n 100 >&2
   exit 1
 fi
-log "server ready after $((SECONDS - T_SRV)) s (pid $SERVER_PID)"
+it_log "server ready after $((SECONDS - T_SRV)) s (pid $SERVER_PID)"
 
 # ---- accelerator probe ---------------------------------------------------------------------------
-KERNEL="$CACHE/vmlinuz"
-[[ -f "$CACHE/vmlinux" && "${EDGE_NFSD_IT_BZIMAGE:-0}" != 1 ]] && KERNEL="$CACHE/vmlinux"   # PVH boot, faster
-qemu_base() {  # accel cpu
-  echo qemu-system-x86_64 -accel "$1" -cpu "$2" -smp 1 -m 1024 -nographic -no-reboot -monitor none \
-    -kernel "$KERNEL" -initrd "$CACHE/initrd.img"
-}
+KERNEL=$(it_kernel "$CACHE")   # the PVH vmlinux when there is one (faster)
+qemu_base() { it_qemu_base "$1" "$2" "$KERNEL" "$CACHE/initrd.img"; }  # accel cpu
 ACCEL=tcg CPU=qemu64
 probe_kvm() {
   [[ -c /dev/kvm && -r /dev/kvm && -w /dev/kvm ]] || { echo "no usable /dev/kvm"; return 1; }
   local out
+  # shellcheck disable=SC2046  # the command line is words by design
   out=$(timeout 20 $(qemu_base kvm host) -append "console=ttyS0 panic=1 it.probe=1" </dev/null 2>&1)
   grep -q IT-PROBE-OK <<<"$out" && return 0
   echo "no IT-PROBE-OK from a KVM boot within 20 s; last console output: $(tr -cd '[:print:]\n' <<<"$out" | grep -v '^\s*$' | tail -n 2 | tr '\n' ' ')"
@@ -308,16 +289,16 @@ case "$ACCEL_WANT" in
     key="$(cat "$CACHE/stamp" 2>/dev/null) $(uname -r)"
     if [[ -f "$CACHE/accel" && "$(head -n1 "$CACHE/accel")" == "$key" ]]; then
       [[ "$(sed -n 2p "$CACHE/accel")" == kvm ]] && ACCEL=kvm CPU=host
-      log "accelerator: $ACCEL (cached probe result in $CACHE/accel)"
+      it_log "accelerator: $ACCEL (cached probe result in $CACHE/accel)"
     else
       T_P=$SECONDS
-      if why=$(probe_kvm); then ACCEL=kvm CPU=host; else log "KVM probe failed: ${why:0:300}"; fi
+      if why=$(probe_kvm); then ACCEL=kvm CPU=host; else it_log "KVM probe failed: ${why:0:300}"; fi
       printf '%s\n%s\n' "$key" "$ACCEL" >"$CACHE/accel"
-      log "accelerator: $ACCEL (probe took $((SECONDS - T_P)) s)"
+      it_log "accelerator: $ACCEL (probe took $((SECONDS - T_P)) s)"
     fi ;;
-  *) die "EDGE_NFSD_IT_ACCEL must be auto, tcg or kvm" ;;
+  *) it_die "EDGE_NFSD_IT_ACCEL must be auto, tcg or kvm" ;;
 esac
-[[ "$ACCEL" == tcg ]] && log "using TCG: -accel tcg -cpu qemu64, 1 vCPU"
+[[ "$ACCEL" == tcg ]] && it_log "using TCG: -accel tcg -cpu qemu64, 1 vCPU"
 
 # ---- one guest boot runs a list of workloads ------------------------------------------------------
 RESULTS=()   # "name status rc millis"
@@ -351,24 +332,15 @@ ANON_ASQ=4343
 EOF
   local console="$job/console.log" t0=$SECONDS up=
   if [[ $SHELL_MODE -eq 1 ]]; then
-    log "interactive guest: workloads are in /job/workloads, helpers in /job/lib.sh; 'exit' ends it"
-    # shellcheck disable=SC2046
-    $(qemu_base "$ACCEL" "$CPU") \
-      -append "console=ttyS0 panic=1 loglevel=4 net.ifnames=0 it.run=1" \
-      -drive "file=$CACHE/root.img,format=raw,if=virtio,snapshot=on" \
-      -netdev "user,id=n0,ipv6=off,net=10.0.2.0/24,host=10.0.2.2" -device virtio-net-pci,netdev=n0 \
-      -virtfs "local,path=$job,mount_tag=job,security_model=none,id=job"
+    it_log "interactive guest: workloads are in /job/workloads, helpers in /job/lib.sh; 'exit' ends it"
+    it_client_guest_cmd "$ACCEL" "$CPU" "$job"
+    "${IT_QEMU[@]}"
     return
   fi
-  # shellcheck disable=SC2046
-  $(qemu_base "$ACCEL" "$CPU") \
-    -append "console=ttyS0 panic=1 loglevel=4 net.ifnames=0 it.run=1" \
-    -drive "file=$CACHE/root.img,format=raw,if=virtio,snapshot=on" \
-    -netdev "user,id=n0,ipv6=off,net=10.0.2.0/24,host=10.0.2.2" -device virtio-net-pci,netdev=n0 \
-    -virtfs "local,path=$job,mount_tag=job,security_model=none,id=job" \
-    </dev/null >"$console" 2>&1 &
+  it_client_guest_cmd "$ACCEL" "$CPU" "$job"
+  "${IT_QEMU[@]}" </dev/null >"$console" 2>&1 &
   QEMU_PID=$!
-  log "boot $n: qemu pid $QEMU_PID ($ACCEL), workloads: $(cut -d' ' -f1 "$job/plan" | tr '\n' ' ')(limit ${total}s)"
+  it_log "boot $n: qemu pid $QEMU_PID ($ACCEL), workloads: $(cut -d' ' -f1 "$job/plan" | tr '\n' ' ')(limit ${total}s)"
   local reported=" "
   report_new() {  # log each finished workload once (the guest writes results/NAME/rc last)
     local f nm
@@ -377,24 +349,24 @@ EOF
       nm=$(basename "$(dirname "$f")")
       [[ "$reported" == *" $nm "* ]] && continue
       reported+="$nm "
-      log "boot $n: $nm finished, exit status $(cat "$f"), $(cat "$job/results/$nm/millis" 2>/dev/null) ms"
+      it_log "boot $n: $nm finished, exit status $(cat "$f"), $(cat "$job/results/$nm/millis" 2>/dev/null) ms"
     done
   }
   while kill -0 "$QEMU_PID" 2>/dev/null; do
     sleep 0.2
     if [[ -z "$up" ]] && grep -q IT-GUEST-UP "$console" 2>/dev/null; then
-      up=$((SECONDS - t0)); log "boot $n: guest up after ${up} s"
+      up=$((SECONDS - t0)); it_log "boot $n: guest up after ${up} s"
     fi
     report_new
     host_ctl "$job"
     if [[ $((SECONDS - t0)) -gt $total ]]; then
-      log "boot $n: guest exceeded ${total} s, killing qemu"
+      it_log "boot $n: guest exceeded ${total} s, killing qemu"
       echo "HOST: qemu killed after ${total} s" >>"$console"
       kill -KILL "$QEMU_PID" 2>/dev/null
       break
     fi
     if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-      log "boot $n: the server process died; stopping the guest"
+      it_log "boot $n: the server process died; stopping the guest"
       echo "HOST: server died" >>"$console"
       kill -KILL "$QEMU_PID" 2>/dev/null
       break
@@ -403,7 +375,7 @@ EOF
   wait "$QEMU_PID" 2>/dev/null
   QEMU_PID=
   report_new
-  log "boot $n: qemu exited after $((SECONDS - t0)) s"
+  it_log "boot $n: qemu exited after $((SECONDS - t0)) s"
   BOOT_SECS+=("boot$n:${up:-?}s-to-up,$((SECONDS - t0))s-total")
 
   for w in "$@"; do
@@ -463,10 +435,10 @@ for res in "${RESULTS[@]}"; do
   fi
 done
 echo >&2
-log "summary ($SERVER, accel $ACCEL, assets check ${T_ASSETS}s, ${BOOT_SECS[*]}, workloads+boots ${T_RUN}s):"
+it_log "summary ($SERVER, accel $ACCEL, assets check ${T_ASSETS}s, ${BOOT_SECS[*]}, workloads+boots ${T_RUN}s):"
 while IFS=$'\t' read -r name status rc ms _; do
   printf '  %-16s %-5s rc=%-10s %6.1f s\n' "$name" "$status" "$rc" "$(awk -v m="$ms" 'BEGIN { print m / 1000 }')" >&2
 done <"$LOGDIR/summary.tsv"
-log "logs: $LOGDIR"
-[[ $FAILED -eq 0 ]] || { log "$FAILED workload(s) failed"; exit 1; }
+it_log "logs: $LOGDIR"
+[[ $FAILED -eq 0 ]] || { it_log "$FAILED workload(s) failed"; exit 1; }
 exit 0

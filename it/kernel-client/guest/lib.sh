@@ -4,7 +4,10 @@ set -euo pipefail
 . /job/env
 
 NFS_OPTS="nfsvers=4.1,hard,port=$NFS_PORT"
+# used by the workloads that source this file:
+# shellcheck disable=SC2034
 TESTER=1000   # a guest user (created in the guest root), group 1000
+# shellcheck disable=SC2034
 OTHER=1001
 
 on_err() {
@@ -26,7 +29,7 @@ mnt() {
 # remount MOUNTPOINT: unmount and mount again, so nothing is answered from the client's caches.
 # Leaves the caller in /.
 remount() {
-  local src opts
+  local src
   src=$(awk -v m="$1" '$2 == m { print $1 }' /proc/mounts)
   [ -n "$src" ] || fail "$1 is not mounted"
   cd /
@@ -60,11 +63,11 @@ owner() { stat -c '%u:%g' "$1"; }
 # host_ctl ACTION [ARGS...]: ask the host (run.sh) to act on the server or the exported disk, and wait
 # for its answer (at most 180 s). Prints the answer; fails the workload when the host reports "fail".
 host_ctl() {
-  local n reply i
+  local n reply
   n=$(date +%s%N)
   mkdir -p /job/ctl
   echo "$*" >"/job/ctl/request.$n.tmp" && mv "/job/ctl/request.$n.tmp" "/job/ctl/request.$n"
-  for i in $(seq 1 900); do
+  for _ in $(seq 1 900); do
     if [ -f "/job/ctl/reply.$n" ]; then
       reply=$(cat "/job/ctl/reply.$n")
       echo "host: $reply"

@@ -4,7 +4,7 @@
 M=/mnt/rw
 mnt "$EXP_RW" $M
 D=$M/basic_ops
-rm -rf "$D"; mkdir "$D"; cd "$D"
+rm -rf "$D"; mkdir "$D"; cd "$D" || exit
 
 step "create, read, write, append"
 echo hello >f
@@ -28,7 +28,7 @@ step "8 MiB of random data through the page cache and back from the server"
 head -c 8M /dev/urandom >/tmp/big.src
 cp /tmp/big.src big
 sync
-remount $M; cd "$D"
+remount $M; cd "$D" || exit
 cmp /tmp/big.src big && ok "8 MiB read back identical after remount"
 dd if=/dev/urandom of=/tmp/patch bs=4096 count=3 status=none
 dd if=/tmp/patch of=big bs=4096 seek=777 conv=notrunc,fsync status=none
@@ -82,7 +82,7 @@ expect_eq "dangling readlink" "$(readlink dangling)" "/nonexistent/target"
 long=$(printf 'x%.0s' $(seq 1 1000))
 ln -s "$long" longlink
 expect_eq "1000-byte symlink" "$(readlink longlink)" "$long"
-remount $M; cd "$D"
+remount $M; cd "$D" || exit
 expect_eq "readlink after remount" "$(readlink sl)" "b"
 expect_eq "symlink type" "$(stat -c %F sl)" "symbolic link"
 
@@ -106,7 +106,7 @@ chgrp $OTHER b
 expect_eq "chgrp" "$(owner b)" "$TESTER:$OTHER"
 touch -m -d '2001-02-03 04:05:06 UTC' b
 expect_eq "mtime set" "$(stat -c %Y b)" 981173106
-remount $M; cd "$D"
+remount $M; cd "$D" || exit
 expect_eq "mode after remount" "$(stat -c %a b)" 640
 expect_eq "owner after remount" "$(owner b)" "$TESTER:$OTHER"
 expect_eq "mtime after remount" "$(stat -c %Y b)" 981173106

@@ -36,8 +36,8 @@ W=$!
 
 # wait_fsynced N: until the writer has recorded N fsyncs (or fail if it ended before)
 wait_fsynced() {
-  local i
-  for i in $(seq 1 1200); do
+  local _
+  for _ in $(seq 1 1200); do
     if [ -f $LOG ] && [ "$(wc -l <$LOG)" -ge "$1" ]; then return 0; fi
     kill -0 $W 2>/dev/null || fail "writer ended before $1 fsyncs: $(cat /tmp/writer.out)"
     sleep 0.1
@@ -60,8 +60,8 @@ ok "server restarted cleanly with $len bytes fsync'ed"
 step "writer finishes without an error"
 wait $W || fail "writer failed: $(cat /tmp/writer.out)"
 [ -s /tmp/writer.out ] && fail "writer reported: $(cat /tmp/writer.out)"
-read -r len sha done <<<"$(tail -n1 $LOG)"
-expect_eq "writer's last record" "$done" done
+read -r len sha last <<<"$(tail -n1 $LOG)"
+expect_eq "writer's last record" "$last" "done"
 expect_eq "bytes written" "$len" $((160 * 1048576))
 
 step "file intact through NFS after a remount"

@@ -26,7 +26,7 @@ PY
 rm -f /tmp/half /tmp/go1 /tmp/go2 /tmp/done1
 python3 /tmp/reader.py $D/a/f >/tmp/reader.out 2>/tmp/reader.err &
 R=$!
-for i in $(seq 1 300); do [ -f /tmp/half ] && break; sleep 0.1; done
+for _ in $(seq 1 300); do [ -f /tmp/half ] && break; sleep 0.1; done
 [ -f /tmp/half ] || fail "reader did not start: $(cat /tmp/reader.err)"
 
 step "rename the directory and the file on the host, then read on through the open file"
@@ -34,7 +34,7 @@ host_ctl mv rw/hrename/a rw/hrename/b
 host_ctl mv rw/hrename/b/f rw/hrename/b/g
 drop_caches
 touch /tmp/go1
-for i in $(seq 1 600); do [ -f /tmp/done1 ] && break; sleep 0.1; done
+for _ in $(seq 1 600); do [ -f /tmp/done1 ] && break; sleep 0.1; done
 [ -f /tmp/done1 ] || fail "reader stuck after the host rename: $(cat /tmp/reader.err)"
 expect_eq "content read after the host rename" "$(sed -n 1p /tmp/reader.out)" "$want"
 

@@ -127,7 +127,7 @@ python3 /tmp/locks.py $D
 step "flock(1) between two shells"
 rm -f /tmp/held
 ( flock -x $D/lockfile sh -c 'touch /tmp/held; sleep 3' ) &
-for i in $(seq 1 300); do [ -e /tmp/held ] && break; sleep 0.1; done
+for _ in $(seq 1 300); do [ -e /tmp/held ] && break; sleep 0.1; done
 expect_err "" flock -n -x $D/lockfile true
 t0=$(date +%s); flock -x -w 60 $D/lockfile true; echo "flock(1) waited $(( $(date +%s) - t0 ))s"
 wait

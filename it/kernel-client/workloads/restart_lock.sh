@@ -37,7 +37,7 @@ PY
 rm -f /tmp/held /tmp/release
 python3 /tmp/holder.py $D/locked >/tmp/holder.out 2>&1 &
 H=$!
-for i in $(seq 1 300); do [ -f /tmp/held ] && break; sleep 0.1; done
+for _ in $(seq 1 300); do [ -f /tmp/held ] && break; sleep 0.1; done
 [ -f /tmp/held ] || fail "holder did not get the lock: $(cat /tmp/holder.out)"
 expect_eq "second locker before the restart" "$(python3 /tmp/try.py $D/locked)" busy
 

@@ -67,11 +67,11 @@ public final class Cli implements Callable<Integer> {
     /** journald adds its own timestamps; a terminal gets ours. Chosen before the first logger is created. */
     private static void configureLogging(String[] args) {
         if (System.getenv("JOURNAL_STREAM") != null || System.getenv("INVOCATION_ID") != null) {
-            System.setProperty("EDGE_NFSD_LOG_PATTERN", "%-5level %logger{0}: %msg%n");
+            System.setProperty(LogSetup.NO_TIMESTAMPS, "true");
         }
         for (String a : args) {
             if (a.equals("-v") || a.equals("--verbose")) {
-                System.setProperty("EDGE_NFSD_LOG_LEVEL", "DEBUG");
+                System.setProperty(LogSetup.DEBUG, "true");
             }
         }
     }
