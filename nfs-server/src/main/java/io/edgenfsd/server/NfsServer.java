@@ -14,7 +14,6 @@ import io.edgenfsd.vfs.InMemoryHandleStore;
 import io.edgenfsd.vfs.KernelHandleStore;
 import io.edgenfsd.vfs.LocalFs;
 import io.edgenfsd.vfs.OpenFiles;
-import io.edgenfsd.vfs.Posix;
 import io.edgenfsd.vfs.ThreadIdentity;
 import io.edgenfsd.vfs.linux.FileHandleCodec;
 import io.edgenfsd.vfs.linux.LinuxCalls;
@@ -49,7 +48,6 @@ public final class NfsServer implements AutoCloseable {
     }
 
     public InetSocketAddress start() throws IOException, InterruptedException {
-        Posix.clearUmask();
         ThreadIdentity identity = new KernelIdentity();
         if (!identity.supported()) {
             log.warn("not running as root: every file is read and written as uid {}, whatever the client's "
@@ -68,8 +66,8 @@ public final class NfsServer implements AutoCloseable {
         ClientStore store = new ClientStore(config.stateDir());
         StateManager state = new StateManager(config.leaseSeconds(), store);
         state.startGrace(store.load(), config.graceSeconds());
-        LocalFs fs = new LocalFs(exports, handles);
-        openFiles = new OpenFiles(256);
+        LocalFs fs = new LocalFs(exports, handles, identity);
+        openFiles = new OpenFiles(256, fs);
         state.onOpenReleased(o -> openFiles.forget(o.file()));
         byte[] owner = ("edge-nfsd@" + hostName()).getBytes(StandardCharsets.UTF_8);
         ServerContext ctx = new ServerContext(state, fs, new IdMapper(), identity, openFiles, config.maxIo(),

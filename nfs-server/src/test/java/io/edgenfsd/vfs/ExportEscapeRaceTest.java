@@ -152,6 +152,7 @@ class ExportEscapeRaceTest {
             Set<Long> outsideIno = outsideInodes();
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong swaps = new AtomicLong();
+            int ok = 0;
             Thread swapper = new Thread(() -> {
                 while (!stop.get()) {
                     racer.compound(c -> c.putfh(a).savefh().rename("d", "d.real")
@@ -177,6 +178,7 @@ class ExportEscapeRaceTest {
                             CompoundReply r2 = victim.compound(c -> padded(c.putfh(secret.fh()))
                                     .read(Stateid.ANONYMOUS, 0, 100));
                             for (CompoundReply x : List.of(r, r2)) {
+                                ok += x.last().status() == NfsStatus.OK ? 1 : 0;
                                 if (x.last().status() == NfsStatus.OK && new String(x.last().as(Res.Read.class).data(),
                                         StandardCharsets.UTF_8).contains("OUTSIDE")) {
                                     escapes.add("READ returned outside data");
@@ -185,21 +187,24 @@ class ExportEscapeRaceTest {
                         }
                         case "WRITE" -> {
                             byte[] w = ("PWNED" + tries).getBytes(StandardCharsets.UTF_8);
-                            victim.compound(c -> padded(c.putfh(file.fh())).write(file.stateid(), 0, Op.UNSTABLE, w));
+                            ok += okLast(victim.compound(c -> padded(c.putfh(file.fh())).write(file.stateid(), 0,
+                                    Op.UNSTABLE, w)));
                             victim.compound(c -> padded(c.putfh(file.fh())).write(Stateid.ANONYMOUS, 0, Op.UNSTABLE, w));
                         }
                         case "SETATTR" -> {
-                            victim.compound(c -> padded(c.putfh(file.fh())).setattr(file.stateid(), Attrs.none().withSize(3)));
+                            ok += okLast(victim.compound(c -> padded(c.putfh(file.fh())).setattr(file.stateid(),
+                                    Attrs.none().withSize(3))));
                             victim.compound(c -> padded(c.putfh(file.fh())).setattr(Stateid.ANONYMOUS,
                                     Attrs.mode(0644).withMtime(stamp)));
                         }
-                        case "OPEN_CREATE" -> victim.compound(c -> padded(c.putfh(d)).openCreate(Op.ACCESS_BOTH,
-                                Op.DENY_NONE, victim.clientId(), victim.openOwner(), Op.UNCHECKED, Attrs.mode(0644),
-                                null, n));
-                        case "CREATE" -> victim.compound(c -> padded(c.putfh(d)).mkdir(n, Attrs.mode(0755)));
+                        case "OPEN_CREATE" -> ok += okLast(victim.compound(c -> padded(c.putfh(d)).openCreate(
+                                Op.ACCESS_BOTH, Op.DENY_NONE, victim.clientId(), victim.openOwner(), Op.UNCHECKED,
+                                Attrs.mode(0644), null, n)));
+                        case "CREATE" -> ok += okLast(victim.compound(c -> padded(c.putfh(d)).mkdir(n, Attrs.mode(0755))));
                         case "LOOKUP" -> {
                             CompoundReply r = victim.compound(c -> padded(c.putfh(d)).lookup("secret").getfh()
                                     .getattr(Fattr.FILEID));
+                            ok += okLast(r);
                             if (r.last().status() == NfsStatus.OK
                                     && outsideIno.contains(r.last().as(Fattr.class).fileid())) {
                                 escapes.add("LOOKUP issued a handle for an outside object");
@@ -207,6 +212,7 @@ class ExportEscapeRaceTest {
                         }
                         case "REMOVE" -> {
                             CompoundReply r = victim.compound(c -> padded(c.putfh(d)).remove("victim"));
+                            ok += okLast(r);
                             if (r.last().status() == NfsStatus.OK) {
                                 victim.compound(c -> c.putfh(d).openCreate(Op.ACCESS_BOTH, Op.DENY_NONE,
                                         victim.clientId(), victim.openOwner(), Op.UNCHECKED, Attrs.mode(0666), null,
@@ -214,11 +220,11 @@ class ExportEscapeRaceTest {
                             }
                         }
                         case "RENAME" -> {
-                            victim.compound(c -> padded(c.putfh(d).savefh()).rename("victim", "moved"));
+                            ok += okLast(victim.compound(c -> padded(c.putfh(d).savefh()).rename("victim", "moved")));
                             victim.compound(c -> padded(c.putfh(d).savefh()).rename("moved", "victim"));
                         }
                         case "LINK" -> {
-                            victim.compound(c -> padded(c.putfh(file.fh()).savefh().putfh(d)).link(n));
+                            ok += okLast(victim.compound(c -> padded(c.putfh(file.fh()).savefh().putfh(d)).link(n)));
                             victim.compound(c -> padded(c.putfh(secret.fh()).savefh().putfh(d)).link(n + "s"));
                         }
                         default -> throw new IllegalArgumentException(op);
@@ -236,14 +242,19 @@ class ExportEscapeRaceTest {
             if (!after.equals(before)) {
                 escapes.add(op + " changed outside: " + diff(before, after));
             }
-            System.out.printf("race %s on %s as uid %d: %d tries, %d swaps, escapes %s%n", op, export, uid, tries,
-                    swaps.get(), escapes);
+            System.out.printf("race %s on %s as uid %d: %d tries (%d succeeded), %d swaps, escapes %s%n", op,
+                    export, uid, tries, ok, swaps.get(), escapes);
             assertThat(swaps.get()).as("the swapper ran").isPositive();
+            assertThat(ok).as("the operation under attack still works on the caller's own objects").isPositive();
             assertThat(escapes).as("%s on %s as uid %d after %d tries and %d swaps", op, export, uid, tries,
                     swaps.get()).isEmpty();
         } finally {
             restoreOutside();
         }
+    }
+
+    private static int okLast(CompoundReply r) {
+        return r.last().status() == NfsStatus.OK ? 1 : 0;
     }
 
     /** Operations that widen the window between PUTFH and the operation, as a hostile client may send. */
