@@ -33,7 +33,7 @@ public final class Commit implements Operation {
         }
         if (opts.sync()) {
             ctx.asServer();
-            try (OpenFiles.Lease lease = ctx.server().openFiles().acquire(file, false)) {
+            try (OpenFiles.Lease lease = ctx.server().openFiles().acquire(file, true)) {
                 lease.channel().force(true);
             } catch (IOException e) {
                 throw Errno.toNfs(e);

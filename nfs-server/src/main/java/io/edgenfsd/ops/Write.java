@@ -13,7 +13,6 @@ import io.edgenfsd.vfs.OpenFiles;
 import io.edgenfsd.vfs.LocalFs;
 import io.edgenfsd.xdr.XdrDecoder;
 import io.edgenfsd.xdr.XdrEncoder;
-import io.netty.buffer.ByteBuf;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -33,14 +32,17 @@ public final class Write implements Operation {
         StateId id = StateId.decode(in);
         long offset = in.readLong();
         int stable = in.readInt();
-        ByteBuf data = in.readOpaqueSlice(ctx.server().maxWrite());
+        ByteBuffer[] data = in.readOpaqueBuffers(ctx.server().maxWrite());
         if (stable < UNSTABLE || stable > FILE_SYNC) {
             throw new NfsException(NfsStatus.INVAL, "stable_how4 " + stable);
         }
         Inode file = ctx.current();
         ExportOptions opts = ctx.enterForWrite(file);
         OpSupport.requireRegular(ctx.server().fs().type(file));
-        int n = data.readableBytes();
+        int n = 0;
+        for (ByteBuffer b : data) {
+            n += b.remaining();
+        }
         if (offset < 0 || offset + n < 0) {
             throw new NfsException(NfsStatus.FBIG, "offset beyond the largest file size");
         }
@@ -62,10 +64,10 @@ public final class Write implements Operation {
         out.writeFixedOpaque(ctx.server().state().bootVerifier());
     }
 
-    private static int write(FileChannel ch, ByteBuf data, long offset, int stable, ExportOptions opts)
+    private static int write(FileChannel ch, ByteBuffer[] data, long offset, int stable, ExportOptions opts)
             throws IOException {
         long pos = offset;
-        for (ByteBuffer b : data.nioBuffers()) {
+        for (ByteBuffer b : data) {
             while (b.hasRemaining()) {
                 pos += ch.write(b, pos);
             }

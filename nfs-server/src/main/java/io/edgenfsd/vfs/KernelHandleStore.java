@@ -10,7 +10,6 @@ import io.edgenfsd.vfs.linux.ErrnoException;
 import io.edgenfsd.vfs.linux.FileHandleCodec;
 import io.edgenfsd.vfs.linux.KernelHandle;
 import io.edgenfsd.vfs.linux.LinuxCalls;
-import io.edgenfsd.xdr.OpaqueKey;
 
 import java.io.IOException;
 import java.lang.ref.Reference;
@@ -30,14 +29,14 @@ public final class KernelHandleStore implements HandleStore {
     private final Map<Integer, Integer> mountFds = new HashMap<>();
 
     /** Handles this server issued or verified: their decoding, so the MAC is not computed again. Bounded. */
-    private final Map<OpaqueKey, FileHandleCodec.Decoded> verified = lru(16384);
+    private final Map<HandleKey, FileHandleCodec.Decoded> verified = lru(16384);
     /** Wire handles already sealed, by export and kernel handle: the HMAC is computed once per object. */
-    private final Map<OpaqueKey, byte[]> sealed = lru(16384);
+    private final Map<HandleKey, byte[]> sealed = lru(16384);
 
-    private static <V> Map<OpaqueKey, V> lru(int max) {
+    private static <V> Map<HandleKey, V> lru(int max) {
         return new LinkedHashMap<>(1024, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<OpaqueKey, V> e) {
+            protected boolean removeEldestEntry(Map.Entry<HandleKey, V> e) {
                 return size() > max;
             }
         };
@@ -74,7 +73,7 @@ public final class KernelHandleStore implements HandleStore {
 
     private byte[] seal(Export e, KernelHandle kh) throws NfsException {
         byte[] khBytes = kh.bytes();
-        OpaqueKey object = new OpaqueKey(ByteBuffer.allocate(8 + khBytes.length).putInt(e.id()).putInt(kh.type())
+        HandleKey object = new HandleKey(ByteBuffer.allocate(8 + khBytes.length).putInt(e.id()).putInt(kh.type())
                 .put(khBytes).array());
         byte[] fh;
         synchronized (this) {
@@ -89,14 +88,14 @@ public final class KernelHandleStore implements HandleStore {
             FileHandleCodec.Decoded d = new FileHandleCodec.Decoded(e.id(), kh.type(), khBytes);
             synchronized (this) {
                 sealed.put(object, fh);
-                verified.put(new OpaqueKey(fh), d);
+                verified.put(new HandleKey(fh), d);
             }
         }
         return Arrays.copyOf(fh, fh.length);
     }
 
     private FileHandleCodec.Decoded decode(byte[] handle) throws NfsException {
-        OpaqueKey k = new OpaqueKey(handle);
+        HandleKey k = new HandleKey(handle);
         synchronized (this) {
             FileHandleCodec.Decoded d = verified.get(k);
             if (d != null) {

@@ -1,7 +1,6 @@
 package io.edgenfsd.vfs;
 
 import io.edgenfsd.export.Export;
-import io.edgenfsd.xdr.OpaqueKey;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -17,24 +16,24 @@ final class ObjectCache {
     }
 
     private final int max;
-    private final LinkedHashMap<OpaqueKey, Entry> map;
+    private final LinkedHashMap<HandleKey, Entry> map;
 
     ObjectCache(int max) {
         this.max = max;
         this.map = new LinkedHashMap<>(Math.min(max, 1024), 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<OpaqueKey, Entry> e) {
+            protected boolean removeEldestEntry(Map.Entry<HandleKey, Entry> e) {
                 return size() > ObjectCache.this.max;
             }
         };
     }
 
     synchronized Entry get(byte[] handle) {
-        return map.get(new OpaqueKey(handle));
+        return map.get(new HandleKey(handle));
     }
 
     synchronized void put(byte[] handle, Export e, FsObject o) {
-        map.put(new OpaqueKey(handle), new Entry(e, o));
+        map.put(new HandleKey(handle), new Entry(e, o));
         long now = System.nanoTime();
         if (now - lastSweep > SWEEP_NS) {
             lastSweep = now;
@@ -66,7 +65,7 @@ final class ObjectCache {
     }
 
     synchronized void remove(byte[] handle) {
-        map.remove(new OpaqueKey(handle));
+        map.remove(new HandleKey(handle));
     }
 
     /** Drops every handle of an object (removed: its fd must not keep the inode and its blocks alive). */

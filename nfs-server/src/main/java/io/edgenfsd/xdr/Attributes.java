@@ -138,6 +138,19 @@ public final class Attributes {
         long[] fsUsage() throws NfsException;
     }
 
+    /** The attr_vals of fattr4 for {@code bitmap}, as bytes (VERIFY/NVERIFY compare them with the client's). */
+    public static byte[] values(int[] bitmap, AttrSource src) throws NfsException {
+        io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.buffer(256);
+        try {
+            encode(new XdrEncoder(buf), bitmap, src, -1);
+            XdrDecoder mine = new XdrDecoder(buf);
+            mine.readBitmap();
+            return mine.readOpaque(buf.readableBytes());
+        } finally {
+            buf.release();
+        }
+    }
+
     /** Writes fattr4 for the requested attributes that we support. */
     public static void encode(XdrEncoder out, int[] requested, AttrSource src, int rdattrError)
             throws NfsException {

@@ -67,13 +67,17 @@ public final class At {
     static final int NR_OPENAT2 = 437;      // all
     static final int NR_FACCESSAT2 = 439;   // all
     static final int NR_FCHMODAT2 = 452;    // all (Linux 6.6)
-    static final int NR_UTIMENSAT = pick(280, 88, 412 /* utimensat_time64: 64-bit times on 32-bit arm */);
-    static final int NR_GETDENTS64 = pick(217, 61, 217);
-    static final int NR_RENAMEAT2 = pick(316, 276, 382);
-    static final int NR_UNSHARE = pick(272, 97, 337);
+    static final int NR_UTIMENSAT = utimensatNr(Arch.CURRENT);
+    static final int NR_GETDENTS64 = pick(Arch.CURRENT, 217, 61, 217);
+    static final int NR_UNSHARE = pick(Arch.CURRENT, 272, 97, 337);
 
-    private static int pick(int x86, int arm64, int arm) {
-        return switch (Arch.CURRENT) {
+    /** utimensat, or on 32-bit arm utimensat_time64 (412): the call whose struct has 64-bit seconds there. */
+    static int utimensatNr(Arch a) {
+        return pick(a, 280, 88, 412);
+    }
+
+    static int pick(Arch a, int x86, int arm64, int arm) {
+        return switch (a) {
             case X86_64 -> x86;
             case AARCH64 -> arm64;
             case ARM -> arm;
@@ -141,16 +145,6 @@ public final class At {
         }
 
         static native NativeLong syscall(NativeLong nr, int a, byte[] b, Pointer c, NativeLong d);
-    }
-
-    /** syscall(nr, int, char *, int, char *, int): renameat2. */
-    static final class SysIBIBI {
-        static final boolean AVAILABLE = LinuxCalls.registerDirect(SysIBIBI.class);
-
-        private SysIBIBI() {
-        }
-
-        static native NativeLong syscall(NativeLong nr, int a, byte[] b, int c, byte[] d, int e);
     }
 
     /** syscall(nr, int, void *, int): getdents64; syscall(nr, int) as (flags, NULL, 0) for unshare. */

@@ -6,7 +6,6 @@ import com.sun.jna.Pointer;
 
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
@@ -17,8 +16,8 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 
 /**
- * A {@link FileChannel} over an fd this process opened itself (by kernel handle), never by path. The JDK's
- * own channel is used when {@code java.io} is open to us ({@code Add-Opens: java.base/java.io} in the jar
+ * A {@link FileChannel} over an fd this process opened itself (by kernel handle), never by path. For
+ * reading, the JDK's own channel is used when {@code java.io} is open to us ({@code Add-Opens: java.base/java.io} in the jar
  * manifest, {@code --add-opens} in tests), so sendfile works on it; otherwise a small channel doing
  * pread/pwrite (READ then copies instead of sendfile). The channel owns the fd: closing it closes the fd.
  */
@@ -45,14 +44,16 @@ public final class FdChannels {
 
     /** A channel owning {@code fd}, readable or writable as the fd was opened ({@code write}: O_RDWR). */
     public static FileChannel of(int fd, boolean write) {
-        if (FD != null) {
+        // writes (and the fsyncs of COMMIT) go through pwrite/fsync here so their errno (ENOSPC, EDQUOT, EIO)
+        // reaches the client as such: the JDK's channel reports only the message text
+        if (FD != null && !write) {
             FileDescriptor d = new FileDescriptor();
             try {
                 FD.setInt(d, fd);
             } catch (IllegalAccessException e) {
                 throw new IllegalStateException(e);
             }
-            return write ? new FileOutputStream(d).getChannel() : new FileInputStream(d).getChannel();
+            return new FileInputStream(d).getChannel();
         }
         return new PositionalChannel(fd);
     }
