@@ -346,11 +346,11 @@ public final class LocalFs {
         }
         int fd;
         try {
-            fd = At.openBeneath(d.fd, name, LinuxCalls.O_PATH, 0);
-        } catch (ErrnoException x) {
-            if (missingIsNull && x.errno() == At.ENOENT) {
+            fd = missingIsNull ? At.openBeneathIfExists(d.fd, name) : At.openBeneath(d.fd, name, LinuxCalls.O_PATH, 0);
+            if (fd < 0) {
                 return null;
             }
+        } catch (ErrnoException x) {
             throw x.errno() == At.EXDEV ? notCrossed(name) : Errno.toNfs(x);
         } finally {
             Reference.reachabilityFence(d);

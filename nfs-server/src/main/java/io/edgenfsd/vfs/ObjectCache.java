@@ -17,13 +17,19 @@ final class ObjectCache {
 
     private final int max;
     private final LinkedHashMap<HandleKey, Entry> map;
+    /** The handles cached per object (dev, ino), so REMOVE forgets an object without a scan. */
+    private final java.util.HashMap<FileKey, java.util.List<HandleKey>> byObject = new java.util.HashMap<>();
 
     ObjectCache(int max) {
         this.max = max;
         this.map = new LinkedHashMap<>(Math.min(max, 1024), 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<HandleKey, Entry> e) {
-                return size() > ObjectCache.this.max;
+                if (size() > ObjectCache.this.max) {
+                    unindex(e.getKey(), e.getValue().object());
+                    return true;
+                }
+                return false;
             }
         };
     }
@@ -32,8 +38,21 @@ final class ObjectCache {
         return map.get(new HandleKey(handle));
     }
 
+    private void unindex(HandleKey k, FsObject o) {
+        FileKey f = new FileKey(o.dev, o.ino);
+        java.util.List<HandleKey> l = byObject.get(f);
+        if (l != null && l.remove(k) && l.isEmpty()) {
+            byObject.remove(f);
+        }
+    }
+
     synchronized void put(byte[] handle, Export e, FsObject o) {
-        map.put(new HandleKey(handle), new Entry(e, o));
+        HandleKey k = new HandleKey(handle);
+        Entry old = map.put(k, new Entry(e, o));
+        if (old != null) {
+            unindex(k, old.object());
+        }
+        byObject.computeIfAbsent(new FileKey(o.dev, o.ino), x -> new java.util.ArrayList<>(1)).add(k);
         long now = System.nanoTime();
         if (now - lastSweep > SWEEP_NS) {
             lastSweep = now;
@@ -50,14 +69,17 @@ final class ObjectCache {
      * unlinked inode and its blocks allocated. Removals through the server are forgotten at once.
      */
     private void sweepUnlinked() {
-        for (Iterator<Entry> it = map.values().iterator(); it.hasNext(); ) {
-            FsObject o = it.next().object();
+        for (Iterator<Map.Entry<HandleKey, Entry>> it = map.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<HandleKey, Entry> en = it.next();
+            FsObject o = en.getValue().object();
             try {
                 if (io.edgenfsd.vfs.linux.At.fstat(o.fd).nlink() == 0) {
                     it.remove();
+                    unindex(en.getKey(), o);
                 }
             } catch (io.edgenfsd.vfs.linux.ErrnoException e) {
                 it.remove();
+                unindex(en.getKey(), o);
             } finally {
                 java.lang.ref.Reference.reachabilityFence(o);
             }
@@ -65,15 +87,19 @@ final class ObjectCache {
     }
 
     synchronized void remove(byte[] handle) {
-        map.remove(new HandleKey(handle));
+        HandleKey k = new HandleKey(handle);
+        Entry e = map.remove(k);
+        if (e != null) {
+            unindex(k, e.object());
+        }
     }
 
     /** Drops every handle of an object (removed: its fd must not keep the inode and its blocks alive). */
     synchronized void forget(long dev, long ino) {
-        for (Iterator<Entry> it = map.values().iterator(); it.hasNext(); ) {
-            FsObject o = it.next().object();
-            if (o.dev == dev && o.ino == ino) {
-                it.remove();
+        java.util.List<HandleKey> l = byObject.remove(new FileKey(dev, ino));
+        if (l != null) {
+            for (HandleKey k : l) {
+                map.remove(k);
             }
         }
     }

@@ -233,6 +233,30 @@ public final class At {
         return openat(dirfd, n, flags | LinuxCalls.O_NOFOLLOW, mode);
     }
 
+    /** {@link #openBeneath} with O_PATH, or -1 when there is no such name (no exception for the usual case). */
+    public static int openBeneathIfExists(int dirfd, String name) throws ErrnoException {
+        byte[] n = name(name);
+        int flags = LinuxCalls.O_PATH | LinuxCalls.O_NOFOLLOW | LinuxCalls.O_CLOEXEC;
+        long fd;
+        if (OPENAT2) {
+            Memory how = HOW.get();
+            how.setLong(0, Integer.toUnsignedLong(flags));
+            how.setLong(8, 0);
+            how.setLong(16, RESOLVE_CONFINED);
+            fd = SysIBPL.syscall(new NativeLong(NR_OPENAT2), dirfd, n, how, new NativeLong(24)).longValue();
+        } else {
+            fd = Libc.openat(dirfd, n, flags, 0);
+        }
+        if (fd < 0) {
+            int errno = Native.getLastError();
+            if (errno == ENOENT) {
+                return -1;
+            }
+            throw ErrnoException.of(errno, "openat", name);
+        }
+        return (int) fd;
+    }
+
     /** The parent of a directory fd ("..", which RESOLVE_BENEATH forbids): no symbolic link, no mount crossed. */
     public static int openParent(int dirfd) throws ErrnoException {
         byte[] n = name("..");

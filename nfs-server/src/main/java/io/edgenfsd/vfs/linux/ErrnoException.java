@@ -15,10 +15,18 @@ public class ErrnoException extends FileSystemException {
         this.errno = errno;
     }
 
-    /** An exception for {@code errno} from call {@code what} on {@code file} (any object, or null). */
+    /**
+     * An exception for {@code errno} from call {@code what} on {@code file} (any object, or null). Cheap: the
+     * kernel's text is looked up only if the message is read (expected errors such as ENOENT or EEXIST are
+     * common on the hot path).
+     */
     public static ErrnoException of(int errno, String what, Object file) {
-        return new ErrnoException(file == null ? null : file.toString(), errno,
-                what + ": " + LinuxCalls.strerror(errno) + " (errno " + errno + ")");
+        return new ErrnoException(file == null ? null : file.toString(), errno, what);
+    }
+
+    @Override
+    public String getMessage() {
+        return super.getMessage() + ": " + LinuxCalls.strerror(errno) + " (errno " + errno + ")";
     }
 
     public int errno() {
