@@ -6,7 +6,8 @@ import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One object of an export reached through an {@code O_PATH} file descriptor: the descriptor names the
+ * One object of an export reached through an {@code O_PATH} file descriptor (for a regular file this
+ * server created, the read-only descriptor it was created with): the descriptor names the
  * object itself (not a path), so renames and symbolic links swapped into its former path cannot redirect
  * what it reaches (issue 11). The fd is closed once the object is neither cached ({@link ObjectCache})
  * nor referenced by an {@link Inode} in use: code that passes {@link #fd} to a system call keeps the

@@ -594,12 +594,10 @@ public final class LocalFs {
                     // no user xattrs here: the in-memory table covers retransmissions until a restart
                 }
             }
-            io.edgenfsd.vfs.linux.Stat created = At.fstat(fd);
-            Inode made = find(dir, name, null, false);
-            if (made.key().dev() != created.dev() || made.key().ino() != created.ino()) {
-                throw new NfsException(NfsStatus.DELAY, name + " was replaced while being created");
-            }
-            return made;
+            // the created fd (read-only: it blocks neither exec nor anything else) becomes the object's fd
+            int created = fd;
+            fd = -1;
+            return adopt(dir.export(), d, name, created);
         } catch (ErrnoException x) {
             throw Errno.toNfs(x);
         } finally {
