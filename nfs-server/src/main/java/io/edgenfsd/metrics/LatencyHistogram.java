@@ -83,6 +83,7 @@ final class LatencyHistogram implements Collector {
     }
 
     @Override
+    @SuppressWarnings("deprecation") // still what the 1.x registry asks to detect duplicate names
     public String getPrometheusName() {
         return NAME;
     }

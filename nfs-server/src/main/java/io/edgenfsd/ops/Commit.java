@@ -8,7 +8,6 @@ import io.edgenfsd.export.ExportOptions;
 import io.edgenfsd.vfs.Errno;
 import io.edgenfsd.vfs.Inode;
 import io.edgenfsd.vfs.OpenFiles;
-import io.edgenfsd.vfs.Stat;
 import io.edgenfsd.xdr.XdrDecoder;
 import io.edgenfsd.xdr.XdrEncoder;
 
@@ -28,17 +27,13 @@ public final class Commit implements Operation {
         if (file.isPseudo()) {
             throw new NfsException(NfsStatus.ISDIR);
         }
-        Stat st = ctx.server().fs().lstat(file.path());
-        if (!st.isRegular()) {
-            throw new NfsException(st.isDirectory() ? NfsStatus.ISDIR
-                    : st.isSymlink() ? NfsStatus.SYMLINK : NfsStatus.INVAL);
-        }
+        OpSupport.requireRegular(ctx.server().fs().type(file));
         if (count != 0 && offset + count < 0) {
             throw new NfsException(NfsStatus.INVAL, "range overflows");
         }
         if (opts.sync()) {
             ctx.asServer();
-            try (OpenFiles.Lease lease = ctx.server().openFiles().acquire(file.key(), file.path(), false)) {
+            try (OpenFiles.Lease lease = ctx.server().openFiles().acquire(file, true)) {
                 lease.channel().force(true);
                 io.edgenfsd.vfs.SyncStats.fsynced();
             } catch (IOException e) {

@@ -13,7 +13,6 @@ import io.edgenfsd.xdr.SetAttrs;
 import io.edgenfsd.xdr.XdrDecoder;
 import io.edgenfsd.xdr.XdrEncoder;
 
-import java.nio.file.Path;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -45,37 +44,35 @@ public final class Create implements Operation {
         Inode dir = ctx.current();
         ExportOptions opts = ctx.enterForWrite(dir);
         LocalFs fs = ctx.server().fs();
-        Stat dirStat = fs.lstat(dir.path());
-        if (!dirStat.isDirectory()) {
+        if (fs.type(dir) != Stat.S_IFDIR) {
             throw new NfsException(NfsStatus.NOTDIR);
         }
         if (linkText != null && linkText.isEmpty()) {
             throw new NfsException(NfsStatus.INVAL, "empty symlink text");
         }
-        Path p = dir.path().resolve(name);
         int mode = attrs.mode() != null ? attrs.mode() : (type == NF4DIR ? 0755 : 0644);
         long before;
         long after;
-        ReentrantLock lock = DirLocks.of(dirStat.key());
+        Inode created;
+        ReentrantLock lock = DirLocks.of(dir.key());
         lock.lock();
         try {
-            before = fs.lstat(dir.path()).change();
-            switch (type) {
-                case NF4DIR -> fs.mkdir(p, mode);
-                case NF4LNK -> fs.symlink(p, linkText);
-                case NF4FIFO -> fs.mknod(p, Stat.S_IFIFO | mode, 0);
-                case NF4SOCK -> fs.mknod(p, Stat.S_IFSOCK | mode, 0);
-                case NF4BLK -> fs.mknod(p, Stat.S_IFBLK | mode, rdev);
-                default -> fs.mknod(p, Stat.S_IFCHR | mode, rdev);
-            }
-            fs.modified(dir.path());
-            after = fs.lstat(dir.path()).change();
+            before = fs.stat(dir).change();
+            created = switch (type) {
+                case NF4DIR -> fs.mkdir(dir, name, mode);
+                case NF4LNK -> fs.symlink(dir, name, linkText);
+                case NF4FIFO -> fs.mknod(dir, name, Stat.S_IFIFO | mode, 0);
+                case NF4SOCK -> fs.mknod(dir, name, Stat.S_IFSOCK | mode, 0);
+                case NF4BLK -> fs.mknod(dir, name, Stat.S_IFBLK | mode, rdev);
+                default -> fs.mknod(dir, name, Stat.S_IFCHR | mode, rdev);
+            };
+            fs.modified(dir);
+            after = fs.stat(dir).change();
         } finally {
             lock.unlock();
         }
         SetAttrs rest = new SetAttrs(attrs.bitmap(), attrs.size(), null, attrs.owner(), attrs.ownerGroup(),
                 attrs.atimeNs(), attrs.mtimeNs());
-        Inode created = fs.realInode(dir.export(), p);
         boolean more = rest.owner() != null || rest.ownerGroup() != null || rest.atimeNs() != null
                 || rest.mtimeNs() != null;
         int[] set = more && type != NF4LNK ? SetAttr.apply(ctx, created, rest, null, opts) : new int[0];
@@ -84,7 +81,7 @@ public final class Create implements Operation {
         }
         if (opts.sync()) {
             ctx.asServer();
-            fs.syncDirectory(dir.path());
+            fs.syncDirectory(dir);
         }
         OpSupport.changeInfo(out, before, after);
         out.writeBitmap(set);

@@ -11,7 +11,6 @@ import io.edgenfsd.vfs.Stat;
 import io.edgenfsd.xdr.XdrDecoder;
 import io.edgenfsd.xdr.XdrEncoder;
 
-import java.nio.file.Path;
 import java.util.concurrent.locks.ReentrantLock;
 
 /** LINK (RFC 8881 section 18.9): saved filehandle is the file, current the target directory. */
@@ -29,30 +28,26 @@ public final class Link implements Operation {
         }
         ExportOptions opts = ctx.enterForWrite(dir);
         LocalFs fs = ctx.server().fs();
-        Stat dirStat = fs.lstat(dir.path());
-        if (!dirStat.isDirectory()) {
+        if (fs.type(dir) != Stat.S_IFDIR) {
             throw new NfsException(NfsStatus.NOTDIR);
         }
-        if (fs.lstat(file.path()).isDirectory()) {
+        if (fs.type(file) == Stat.S_IFDIR) {
             throw new NfsException(NfsStatus.ISDIR);
         }
-        Path p = dir.path().resolve(name);
         long before;
         long after;
-        ReentrantLock lock = DirLocks.of(dirStat.key());
+        ReentrantLock lock = DirLocks.of(dir.key());
         lock.lock();
         try {
-            before = fs.lstat(dir.path()).change();
-            fs.link(file.path(), p);
-            fs.modified(dir.path());
-            fs.modified(file.path());
-            after = fs.lstat(dir.path()).change();
+            before = fs.stat(dir).change();
+            fs.link(file, dir, name);
+            after = fs.stat(dir).change();
         } finally {
             lock.unlock();
         }
         if (opts.sync()) {
             ctx.asServer();
-            fs.syncDirectory(dir.path());
+            fs.syncDirectory(dir);
         }
         OpSupport.changeInfo(out, before, after);
     }

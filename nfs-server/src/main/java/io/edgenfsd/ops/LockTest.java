@@ -29,7 +29,7 @@ public final class LockTest implements Operation {
         if (file.isPseudo()) {
             throw new NfsException(NfsStatus.ISDIR);
         }
-        Stat st = ctx.server().fs().lstat(file.path());
+        Stat st = ctx.server().fs().stat(file);
         if (!st.isRegular()) {
             throw new NfsException(st.isDirectory() ? NfsStatus.ISDIR : NfsStatus.INVAL);
         }

@@ -45,6 +45,14 @@ final class OpSupport {
         return s;
     }
 
+    /** ISDIR, SYMLINK or INVAL unless {@code type} (S_IFMT bits) is a regular file (READ, WRITE, COMMIT). */
+    static void requireRegular(int type) throws NfsException {
+        if (type != Stat.S_IFREG) {
+            throw new NfsException(type == Stat.S_IFDIR ? NfsStatus.ISDIR
+                    : type == Stat.S_IFLNK ? NfsStatus.SYMLINK : NfsStatus.INVAL);
+        }
+    }
+
     static void changeInfo(XdrEncoder out, long before, long after) {
         out.writeBool(true).writeLong(before).writeLong(after);
     }
@@ -97,7 +105,7 @@ final class OpSupport {
 
             @Override
             public boolean persistentHandles() {
-                return fs.handles().persistent();
+                return fs.persistentHandles();
             }
 
             @Override
@@ -111,7 +119,7 @@ final class OpSupport {
             }
 
             @Override
-            public long[] fsUsage() {
+            public long[] fsUsage() throws NfsException {
                 return fs.usage(i);
             }
         };

@@ -17,10 +17,6 @@ import io.edgenfsd.xdr.SetAttrs;
 import io.edgenfsd.xdr.XdrDecoder;
 import io.edgenfsd.xdr.XdrEncoder;
 
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -117,44 +113,39 @@ public final class Open implements Operation {
         long after = 0;
         int[] attrset = new int[0];
         if (claim == CLAIM_NULL) {
-            Stat dirStat = fs.lstat(cur.path());
-            if (!dirStat.isDirectory()) {
-                throw new NfsException(dirStat.isSymlink() ? NfsStatus.SYMLINK : NfsStatus.NOTDIR);
-            }
-            Path p = cur.path().resolve(name);
-            ReentrantLock lock = DirLocks.of(dirStat.key());
+            fs.requireDirectory(cur);
+            Inode existing;
+            ReentrantLock lock = DirLocks.of(cur.key());
             lock.lock();
             try {
-                before = fs.lstat(cur.path()).change();
-                Stat existing = fs.lstatIfExists(p);
+                before = fs.stat(cur).change();
+                existing = fs.lookupIfExists(cur, name, ctx.clientAddress());
                 if (openType == CREATE) {
                     if (existing != null) {
                         if (createMode == GUARDED4) {
                             throw new NfsException(NfsStatus.EXIST);
                         }
                         if ((createMode == EXCLUSIVE4 || createMode == EXCLUSIVE4_1)
-                                && !verifiers.matches(p, existing, verifier)) {
+                                && !verifiers.matches(fs, existing, verifier)) {
                             throw new NfsException(NfsStatus.EXIST, "exclusive create of an existing file");
                         }
                     } else {
                         int mode = createAttrs != null && createAttrs.mode() != null ? createAttrs.mode() : 0644;
-                        fs.createFile(p, mode, true);
+                        existing = fs.createFile(cur, name, mode, verifier);
                         created = true;
                         if (verifier != null) {
-                            ctx.asServer();
-                            verifiers.store(p, fs.lstat(p), verifier);
-                            ctx.enter(cur);
+                            verifiers.store(existing, verifier);
                         }
-                        fs.modified(cur.path());
+                        fs.modified(cur);
                     }
                 } else if (existing == null) {
                     throw new NfsException(NfsStatus.NOENT, name);
                 }
-                after = fs.lstat(cur.path()).change();
+                after = fs.stat(cur).change();
             } finally {
                 lock.unlock();
             }
-            file = fs.realInode(cur.export(), p);
+            file = existing;
             if (created && createAttrs != null) {
                 SetAttrs rest = new SetAttrs(createAttrs.bitmap(), createAttrs.size(), null, createAttrs.owner(),
                         createAttrs.ownerGroup(), createAttrs.atimeNs(), createAttrs.mtimeNs());
@@ -165,7 +156,7 @@ public final class Open implements Operation {
             }
             if (created && opts.sync()) {
                 ctx.asServer();
-                fs.syncDirectory(cur.path());
+                fs.syncDirectory(cur);
                 ctx.enter(cur);
             }
         } else {
@@ -174,18 +165,20 @@ public final class Open implements Operation {
             }
             file = cur;
         }
-        Stat st = fs.lstat(file.path());
-        if (!st.isRegular()) {
-            throw new NfsException(st.isDirectory() ? NfsStatus.ISDIR
-                    : st.isSymlink() ? NfsStatus.SYMLINK : NfsStatus.WRONG_TYPE);
+        int type = fs.type(file);
+        if (type != Stat.S_IFREG) {
+            throw new NfsException(type == Stat.S_IFDIR ? NfsStatus.ISDIR
+                    : type == Stat.S_IFLNK ? NfsStatus.SYMLINK : NfsStatus.WRONG_TYPE);
         }
         if (!created) {
-            checkPermission(file.path(), access);
+            // the kernel decides, with the caller's identity applied, whether this access is allowed
+            fs.checkAccess(file, (access & OpenState.ACCESS_READ) != 0 && (access & OpenState.ACCESS_WRITE) != 0
+                    ? LocalFs.R_OK | LocalFs.W_OK : (access & OpenState.ACCESS_WRITE) != 0 ? LocalFs.W_OK : LocalFs.R_OK);
         }
         if (!created && openType == CREATE && createMode == UNCHECKED4 && createAttrs != null
                 && createAttrs.size() != null && (access & OpenState.ACCESS_WRITE) != 0) {
-            fs.setSize(file.path(), createAttrs.size());
-            fs.modified(file.path());
+            fs.setSize(file, createAttrs.size(), true);
+            fs.modified(file);
             attrset = Attributes.bitmap(Attributes.SIZE);
         }
         OpenOwner owner = new OpenOwner(client.clientId(), ownerBytes);
@@ -210,20 +203,6 @@ public final class Open implements Operation {
         }
         ctx.setCurrent(file);
         ctx.setCurrentStateId(sid);
-    }
-
-    /** Lets the kernel decide, with the caller's identity applied, whether this access is allowed. */
-    private static void checkPermission(Path p, int access) throws NfsException {
-        StandardOpenOption[] o = switch (access) {
-            case OpenState.ACCESS_READ -> new StandardOpenOption[] {StandardOpenOption.READ};
-            case OpenState.ACCESS_WRITE -> new StandardOpenOption[] {StandardOpenOption.WRITE};
-            default -> new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE};
-        };
-        try (FileChannel ignored = FileChannel.open(p, o)) {
-            // opened: permitted
-        } catch (IOException e) {
-            throw io.edgenfsd.vfs.Errno.toNfs(e);
-        }
     }
 
 }

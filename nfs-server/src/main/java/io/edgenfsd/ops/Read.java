@@ -9,7 +9,7 @@ import io.edgenfsd.state.StateId;
 import io.edgenfsd.vfs.Errno;
 import io.edgenfsd.vfs.Inode;
 import io.edgenfsd.vfs.OpenFiles;
-import io.edgenfsd.vfs.Stat;
+import io.edgenfsd.vfs.LocalFs;
 import io.edgenfsd.xdr.XdrDecoder;
 import io.edgenfsd.xdr.XdrEncoder;
 import io.netty.buffer.ByteBuf;
@@ -17,7 +17,6 @@ import io.netty.channel.DefaultFileRegion;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 
 /**
  * READ (RFC 8881 section 18.22). When READ ends the compound, the data leaves by sendfile from the file
@@ -40,30 +39,24 @@ public final class Read implements Operation {
         }
         OpenState open = IoState.check(ctx, id, file, false);
         if (open == null) {
-            // no open of this very object (an open's key names it): check what it is
-            Stat st = ctx.server().fs().lstat(file.path());
-            if (!st.isRegular()) {
-                throw new NfsException(st.isDirectory() ? NfsStatus.ISDIR
-                        : st.isSymlink() ? NfsStatus.SYMLINK : NfsStatus.INVAL);
-            }
+            // no open of this very object (an open's key names it): check what it is, and that the caller
+            // may read it now (anonymous READ is permitted by the file's own permissions)
+            OpSupport.requireRegular(ctx.server().fs().type(file));
+            ctx.server().fs().checkAccess(file, LocalFs.R_OK);
         }
         if (offset < 0) {
             out.writeBool(true).writeInt(0);
             return;
         }
-        if (open == null) {
-            readAsCaller(ctx, file, offset, count, out);
-            return;
-        }
         ctx.asServer();
-        OpenFiles.Lease lease = ctx.server().openFiles().acquire(file.key(), file.path(), false);
+        OpenFiles.Lease lease = ctx.server().openFiles().acquire(file, false);
         boolean handedOff = false;
         try {
             FileChannel ch = lease.channel();
             long size = ch.size();
             int n = (int) Math.max(0, Math.min(count, size - offset));
             boolean eof = offset + n >= size;
-            if (n >= ZERO_COPY_MIN && ctx.isLastOp()) {
+            if (n >= ZERO_COPY_MIN && ctx.isLastOp() && OpenFiles.zeroCopy()) {
                 out.writeBool(eof).writeInt(n);
                 ByteBuf tail = out.buffer().alloc().directBuffer(4);
                 XdrEncoder t = ctx.reply().appendRegion(new LeasedFileRegion(lease, offset, n), tail);
@@ -78,17 +71,6 @@ public final class Read implements Operation {
             if (!handedOff) {
                 lease.close();
             }
-        }
-    }
-
-    private static void readAsCaller(CompoundContext ctx, Inode file, long offset, int count, XdrEncoder out)
-            throws NfsException {
-        try (FileChannel ch = FileChannel.open(file.path(), StandardOpenOption.READ)) {
-            long size = ch.size();
-            int n = (int) Math.max(0, Math.min(count, size - offset));
-            readInto(ch, offset, n, offset + n >= size, out);
-        } catch (IOException e) {
-            throw Errno.toNfs(e);
         }
     }
 

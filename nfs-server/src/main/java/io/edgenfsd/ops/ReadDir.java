@@ -40,11 +40,8 @@ public final class ReadDir implements Operation {
         Inode dir = ctx.current();
         ctx.enter(dir);
         LocalFs fs = ctx.server().fs();
-        if (!dir.isPseudo()) {
-            Stat st = fs.lstat(dir.path());
-            if (!st.isDirectory()) {
-                throw new NfsException(NfsStatus.NOTDIR);
-            }
+        if (fs.type(dir) != Stat.S_IFDIR) {
+            throw new NfsException(NfsStatus.NOTDIR);
         }
         List<String> names = fs.list(dir, ctx.clientAddress());
         List<Entry> entries = new ArrayList<>(names.size());
@@ -78,12 +75,10 @@ public final class ReadDir implements Operation {
     }
 
     private static void encodeEntryAttrs(CompoundContext ctx, LocalFs fs, Inode dir, String name, int[] requested,
-                                         XdrEncoder out) {
+                                         XdrEncoder out) throws NfsException {
         try {
-            ctx.enter(dir);
             Inode child = fs.entry(dir, name, ctx.clientAddress());
-            ctx.asServer();
-            Stat st = fs.stat(child);
+            Stat st = child.resolvedStat() != null ? child.resolvedStat() : fs.stat(child);
             Attributes.encode(out, requested, OpSupport.source(ctx, child, st), -1);
         } catch (NfsException e) {
             // entry vanished or cannot be read: report the error in rdattr_error when asked (section 5.8.1.12)

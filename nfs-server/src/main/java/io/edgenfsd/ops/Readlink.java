@@ -14,9 +14,6 @@ public final class Readlink implements Operation {
     public void execute(CompoundContext ctx, XdrDecoder in, XdrEncoder out) throws NfsException {
         Inode i = ctx.current();
         ctx.enter(i);
-        if (i.isPseudo() || !ctx.server().fs().lstat(i.path()).isSymlink()) {
-            throw new NfsException(NfsStatus.INVAL, "not a symbolic link");
-        }
-        out.writeString(ctx.server().fs().readlink(i.path()));
+        out.writeString(ctx.server().fs().readlink(i));
     }
 }

@@ -11,7 +11,6 @@ import io.edgenfsd.vfs.Stat;
 import io.edgenfsd.xdr.XdrDecoder;
 import io.edgenfsd.xdr.XdrEncoder;
 
-import java.nio.file.Path;
 import java.util.concurrent.locks.ReentrantLock;
 
 /** REMOVE (RFC 8881 section 18.25): unlink or rmdir, as the caller. */
@@ -23,25 +22,19 @@ public final class Remove implements Operation {
         ExportOptions opts = ctx.enterForWrite(dir);
         ctx.server().state().checkNotInGrace();
         LocalFs fs = ctx.server().fs();
-        Stat dirStat = fs.lstat(dir.path());
-        if (!dirStat.isDirectory()) {
+        if (fs.type(dir) != Stat.S_IFDIR) {
             throw new NfsException(NfsStatus.NOTDIR);
-        }
-        Path p = dir.path().resolve(name);
-        if (fs.exports().byPath(p.toString()).isPresent()) {
-            throw new NfsException(NfsStatus.ACCESS, "cannot remove another export's root");
         }
         long before;
         long after;
         Stat victim;
-        ReentrantLock lock = DirLocks.of(dirStat.key());
+        ReentrantLock lock = DirLocks.of(dir.key());
         lock.lock();
         try {
-            before = fs.lstat(dir.path()).change();
-            victim = fs.lstat(p);
-            fs.remove(p);
-            fs.modified(dir.path());
-            after = fs.lstat(dir.path()).change();
+            before = fs.stat(dir).change();
+            victim = fs.remove(dir, name);
+            fs.modified(dir);
+            after = fs.stat(dir).change();
         } finally {
             lock.unlock();
         }
@@ -50,7 +43,7 @@ public final class Remove implements Operation {
         }
         if (opts.sync()) {
             ctx.asServer();
-            fs.syncDirectory(dir.path());
+            fs.syncDirectory(dir);
         }
         OpSupport.changeInfo(out, before, after);
     }

@@ -11,7 +11,6 @@ import io.edgenfsd.vfs.Stat;
 import io.edgenfsd.xdr.XdrDecoder;
 import io.edgenfsd.xdr.XdrEncoder;
 
-import java.nio.file.Path;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -31,44 +30,24 @@ public final class Rename implements Operation {
         ExportOptions opts = ctx.enterForWrite(to);
         ctx.server().state().checkNotInGrace();
         LocalFs fs = ctx.server().fs();
-        Stat fromStat = fs.lstat(from.path());
-        Stat toStat = fs.lstat(to.path());
-        if (!fromStat.isDirectory() || !toStat.isDirectory()) {
+        if (fs.type(from) != Stat.S_IFDIR || fs.type(to) != Stat.S_IFDIR) {
             throw new NfsException(NfsStatus.NOTDIR);
-        }
-        Path src = from.path().resolve(oldName);
-        Path dst = to.path().resolve(newName);
-        if (fs.exports().byPath(src.toString()).isPresent() || fs.exports().byPath(dst.toString()).isPresent()) {
-            throw new NfsException(NfsStatus.XDEV, "export roots cannot be renamed");
         }
         long srcBefore;
         long srcAfter;
         long dstBefore;
         long dstAfter;
-        ReentrantLock[] locks = DirLocks.ofPair(fromStat.key(), toStat.key());
+        ReentrantLock[] locks = DirLocks.ofPair(from.key(), to.key());
         for (ReentrantLock l : locks) {
             l.lock();
         }
         Stat replaced = null;
         try {
-            srcBefore = fs.lstat(from.path()).change();
-            dstBefore = fs.lstat(to.path()).change();
-            Stat moving = fs.lstat(src);
-            try {
-                replaced = fs.lstat(dst);
-            } catch (NfsException e) {
-                replaced = null;
-            }
-            if (replaced == null || replaced.ino() != moving.ino() || replaced.dev() != moving.dev()) {
-                fs.rename(src, dst);
-                fs.modified(from.path());
-                fs.modified(to.path());
-                fs.modified(dst);
-            } else {
-                replaced = null; // two names of one file: success with no change (section 18.26.4)
-            }
-            srcAfter = fs.lstat(from.path()).change();
-            dstAfter = fs.lstat(to.path()).change();
+            srcBefore = fs.stat(from).change();
+            dstBefore = fs.stat(to).change();
+            replaced = fs.rename(from, oldName, to, newName).replaced();
+            srcAfter = fs.stat(from).change();
+            dstAfter = fs.stat(to).change();
         } finally {
             for (int i = locks.length - 1; i >= 0; i--) {
                 locks[i].unlock();
@@ -79,9 +58,9 @@ public final class Rename implements Operation {
         }
         if (opts.sync()) {
             ctx.asServer();
-            fs.syncDirectory(from.path());
-            if (!from.path().equals(to.path())) {
-                fs.syncDirectory(to.path());
+            fs.syncDirectory(from);
+            if (!from.key().sameInode(to.key())) {
+                fs.syncDirectory(to);
             }
         }
         OpSupport.changeInfo(out, srcBefore, srcAfter);

@@ -17,7 +17,6 @@ import io.edgenfsd.xdr.SetAttrs;
 import io.edgenfsd.xdr.XdrDecoder;
 import io.edgenfsd.xdr.XdrEncoder;
 
-import java.nio.file.Path;
 
 /** SETATTR (RFC 8881 section 18.30). The result carries the attributes set, also on error. */
 public final class SetAttr implements Operation {
@@ -57,7 +56,6 @@ public final class SetAttr implements Operation {
     static int[] apply(CompoundContext ctx, Inode i, SetAttrs a, StateId stateId, ExportOptions opts)
             throws NfsException {
         LocalFs fs = ctx.server().fs();
-        Path p = i.path();
         int[] done = new int[2];
         try {
             int uid = -1;
@@ -71,30 +69,27 @@ public final class SetAttr implements Operation {
                         .orElseThrow(() -> new NfsException(NfsStatus.BADOWNER, "unknown group " + a.ownerGroup()));
             }
             if (a.size() != null) {
-                Stat st = fs.lstat(p);
-                if (st.isDirectory()) {
+                int type = fs.type(i);
+                if (type == Stat.S_IFDIR) {
                     throw new NfsException(NfsStatus.ISDIR);
                 }
-                if (!st.isRegular()) {
+                if (type != Stat.S_IFREG) {
                     throw new NfsException(NfsStatus.INVAL, "size of a non-regular file");
                 }
                 OpenState open = stateId == null ? null : IoState.check(ctx, stateId, i, true);
-                if (open != null) {
-                    // the OPEN checked permission; the owner may truncate a file it created read-only
-                    ctx.asServer();
-                }
-                fs.setSize(p, a.size());
-                ctx.enter(i);
+                // with an OPEN for writing, permission was checked then (the owner may truncate a file it
+                // created read-only); otherwise the caller needs write permission now
+                fs.setSize(i, a.size(), open != null);
                 set(done, Attributes.SIZE);
             }
             if (a.mode() != null) {
-                fs.setMode(p, a.mode());
+                fs.setMode(i, a.mode());
                 set(done, Attributes.MODE);
             }
             if (uid != -1 || gid != -1) {
-                Stat st = fs.lstat(p);
+                Stat st = fs.stat(i);
                 // chown to the current owner/group needs no privilege; skip the call so it cannot fail
-                fs.setOwner(p, uid == st.uid() ? -1 : uid, gid == st.gid() ? -1 : gid);
+                fs.setOwner(i, uid == st.uid() ? -1 : uid, gid == st.gid() ? -1 : gid);
                 if (uid != -1) {
                     set(done, Attributes.OWNER);
                 }
@@ -103,7 +98,7 @@ public final class SetAttr implements Operation {
                 }
             }
             if (a.atimeNs() != null || a.mtimeNs() != null) {
-                fs.setTimes(p, time(a.atimeNs()), time(a.mtimeNs()));
+                fs.setTimes(i, time(a.atimeNs()), time(a.mtimeNs()));
                 if (a.atimeNs() != null) {
                     set(done, Attributes.TIME_ACCESS_SET);
                 }
@@ -120,10 +115,10 @@ public final class SetAttr implements Operation {
             // itself): no change to record and nothing to make durable; the create syncs its directory
             return done;
         }
-        fs.modified(p);
+        fs.modified(i);
         if (opts.sync()) {
             ctx.asServer();
-            fs.sync(p, true);
+            fs.sync(i, true);
         }
         return done;
     }

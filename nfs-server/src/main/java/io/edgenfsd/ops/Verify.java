@@ -8,8 +8,6 @@ import io.edgenfsd.vfs.Inode;
 import io.edgenfsd.xdr.Attributes;
 import io.edgenfsd.xdr.XdrDecoder;
 import io.edgenfsd.xdr.XdrEncoder;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 
 /**
  * VERIFY and NVERIFY (RFC 8881 sections 18.31, 18.15): compare the client's fattr4 with ours, byte for
@@ -35,11 +33,7 @@ public final class Verify implements Operation {
         Inode i = ctx.current();
         ctx.enter(i);
         ctx.asServer();
-        ByteBuf buf = Unpooled.buffer(256);
-        Attributes.encode(new XdrEncoder(buf), bitmap, OpSupport.source(ctx, i, ctx.server().fs().stat(i)), -1);
-        XdrDecoder mine = new XdrDecoder(buf);
-        mine.readBitmap();
-        byte[] ours = mine.readOpaque(buf.readableBytes());
+        byte[] ours = Attributes.values(bitmap, OpSupport.source(ctx, i, ctx.server().fs().stat(i)));
         boolean same = java.util.Arrays.equals(ours, theirs);
         if (negate && same) {
             throw new NfsException(NfsStatus.SAME);

@@ -10,15 +10,13 @@ import io.edgenfsd.state.StateId;
 import io.edgenfsd.vfs.Errno;
 import io.edgenfsd.vfs.Inode;
 import io.edgenfsd.vfs.OpenFiles;
-import io.edgenfsd.vfs.Stat;
+import io.edgenfsd.vfs.LocalFs;
 import io.edgenfsd.xdr.XdrDecoder;
 import io.edgenfsd.xdr.XdrEncoder;
-import io.netty.buffer.ByteBuf;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 
 /**
  * WRITE (RFC 8881 section 18.32). Data goes from the transport's pooled buffer straight to
@@ -34,47 +32,42 @@ public final class Write implements Operation {
         StateId id = StateId.decode(in);
         long offset = in.readLong();
         int stable = in.readInt();
-        ByteBuf data = in.readOpaqueSlice(ctx.server().maxWrite());
+        ByteBuffer[] data = in.readOpaqueBuffers(ctx.server().maxWrite());
         if (stable < UNSTABLE || stable > FILE_SYNC) {
             throw new NfsException(NfsStatus.INVAL, "stable_how4 " + stable);
         }
         Inode file = ctx.current();
         ExportOptions opts = ctx.enterForWrite(file);
-        Stat st = ctx.server().fs().lstat(file.path());
-        if (!st.isRegular()) {
-            throw new NfsException(st.isDirectory() ? NfsStatus.ISDIR
-                    : st.isSymlink() ? NfsStatus.SYMLINK : NfsStatus.INVAL);
+        OpSupport.requireRegular(ctx.server().fs().type(file));
+        int n = 0;
+        for (ByteBuffer b : data) {
+            n += b.remaining();
         }
-        int n = data.readableBytes();
         if (offset < 0 || offset + n < 0) {
             throw new NfsException(NfsStatus.FBIG, "offset beyond the largest file size");
         }
         OpenState open = IoState.check(ctx, id, file, true);
+        if (open == null) {
+            ctx.server().fs().checkAccess(file, LocalFs.W_OK); // anonymous WRITE: the file's own permissions
+        }
         int committed;
-        try {
-            if (open == null) {
-                try (FileChannel ch = FileChannel.open(file.path(), StandardOpenOption.WRITE)) {
-                    committed = write(ch, data, offset, stable, opts);
-                }
-            } else {
-                ctx.asServer();
-                try (OpenFiles.Lease lease = ctx.server().openFiles().acquire(file.key(), file.path(), true)) {
-                    committed = write(lease.channel(), data, offset, stable, opts);
-                }
-            }
+        // the channel comes from the handle, opened as the server; the write itself runs as the caller, so
+        // the kernel clears setuid/setgid bits as it would for the caller's own write
+        try (OpenFiles.Lease lease = ctx.server().openFiles().acquire(file, true)) {
+            committed = write(lease.channel(), data, offset, stable, opts);
         } catch (IOException e) {
             throw Errno.toNfs(e);
         }
-        ctx.server().fs().modified(file.path());
+        ctx.server().fs().modified(file);
         out.writeInt(n);
         out.writeInt(committed);
         out.writeFixedOpaque(ctx.server().state().bootVerifier());
     }
 
-    private static int write(FileChannel ch, ByteBuf data, long offset, int stable, ExportOptions opts)
+    private static int write(FileChannel ch, ByteBuffer[] data, long offset, int stable, ExportOptions opts)
             throws IOException {
         long pos = offset;
-        for (ByteBuffer b : data.nioBuffers()) {
+        for (ByteBuffer b : data) {
             while (b.hasRemaining()) {
                 pos += ch.write(b, pos);
             }

@@ -223,6 +223,7 @@ public final class Cli implements Callable<Integer> {
             System.err.println("edge-nfsd: " + e.getMessage());
             return 2;
         }
+        io.edgenfsd.vfs.Posix.daemonUmask(); // after the exports (created 0755), before the server's own files
         try {
             prepareStateDir(o.stateDir);
         } catch (IOException e) {

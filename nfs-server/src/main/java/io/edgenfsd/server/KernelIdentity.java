@@ -37,6 +37,16 @@ final class KernelIdentity implements ThreadIdentity {
     }
 
     @Override
+    public Suspended suspend() {
+        Applied a = applied.get();
+        if (a == null) {
+            return () -> { };
+        }
+        reset();
+        return () -> become(a.uid(), a.gid(), a.groups());
+    }
+
+    @Override
     public void reset() {
         if (applied.get() == null) {
             return;

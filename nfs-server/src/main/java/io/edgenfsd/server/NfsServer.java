@@ -18,7 +18,6 @@ import io.edgenfsd.vfs.InMemoryHandleStore;
 import io.edgenfsd.vfs.KernelHandleStore;
 import io.edgenfsd.vfs.LocalFs;
 import io.edgenfsd.vfs.OpenFiles;
-import io.edgenfsd.vfs.Posix;
 import io.edgenfsd.vfs.ThreadIdentity;
 import io.edgenfsd.vfs.linux.FileHandleCodec;
 import io.edgenfsd.vfs.linux.LinuxCalls;
@@ -105,7 +104,6 @@ public final class NfsServer implements AutoCloseable {
     }
 
     public InetSocketAddress start() throws IOException, InterruptedException {
-        Posix.clearUmask();
         ThreadIdentity identity = new KernelIdentity();
         if (!identity.supported()) {
             log.warn("not running as root: every file is read and written as uid {}, whatever the client's "
@@ -125,14 +123,14 @@ public final class NfsServer implements AutoCloseable {
         clientStore = store;
         StateManager state = new StateManager(config.leaseSeconds(), store);
         Set<String> previousClients = store.load();
-        LocalFs fs = new LocalFs(exports, handles);
+        LocalFs fs = new LocalFs(exports, handles, identity);
         volumes = new Volumes();
         volumes.apply(exports);
         fs.volumeCapacity(volumes);
         if (exportsSource != null) {
             reloader = new ExportsReloader(exportsSource, fs, volumes::apply);
         }
-        openFiles = new OpenFiles(256);
+        openFiles = new OpenFiles(256, fs);
         state.onOpenReleased(o -> openFiles.forget(o.file()));
         byte[] owner = ("edge-nfsd@" + hostName()).getBytes(StandardCharsets.UTF_8);
         ServerContext ctx = new ServerContext(state, fs, new IdMapper(), identity, openFiles, config.maxIo(),

@@ -6,6 +6,8 @@ package io.edgenfsd.status;
  * knows nothing else of the server.
  */
 public class NfsException extends Exception {
+    private static final long serialVersionUID = 1L;
+
     private final NfsStatus status;
 
     public NfsException(NfsStatus status) {

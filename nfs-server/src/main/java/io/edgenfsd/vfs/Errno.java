@@ -2,32 +2,29 @@ package io.edgenfsd.vfs;
 
 import io.edgenfsd.status.NfsException;
 import io.edgenfsd.status.NfsStatus;
+import io.edgenfsd.vfs.linux.ErrnoException;
+import io.edgenfsd.vfs.linux.StaleHandleException;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.NotLinkException;
-import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** Maps Linux errors, as errno or as java.nio exceptions, to nfsstat4. */
+/**
+ * The one map from Linux errors to nfsstat4: system calls hand back errno numbers ({@link ErrnoException});
+ * the few JDK exception types still met are mapped by type. No message text is ever matched. An errno
+ * without a mapping is NFS4ERR_IO and logged (one line, at most every 10 s) with its number, so a new case
+ * shows up instead of becoming an RPC error or NFS4ERR_STALE.
+ */
 public final class Errno {
-    private Errno() {
-    }
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Errno.class);
+    private static final AtomicLong LAST_LOG = new AtomicLong();
 
-    /** A FileSystemException whose reason is the errno name, so {@link #status} can map it back. */
-    static IOException toException(int errno, Path path) {
-        String p = String.valueOf(path);
-        return switch (errno) {
-            case 2 -> new NoSuchFileException(p);
-            case 13 -> new AccessDeniedException(p);
-            case 17 -> new FileAlreadyExistsException(p);
-            case 39 -> new DirectoryNotEmptyException(p);
-            default -> new FileSystemException(p, null, "errno " + errno);
-        };
+    private Errno() {
     }
 
     public static NfsException toNfs(IOException e) {
@@ -35,6 +32,9 @@ public final class Errno {
     }
 
     public static NfsStatus status(IOException e) {
+        if (e instanceof ErrnoException x) {
+            return fromErrno(x.errno(), x.getMessage());
+        }
         if (e instanceof NoSuchFileException) {
             return NfsStatus.NOENT;
         }
@@ -53,82 +53,55 @@ public final class Errno {
         if (e instanceof NotLinkException) {
             return NfsStatus.INVAL;
         }
-        String reason = e instanceof FileSystemException f ? String.valueOf(f.getReason()) : String.valueOf(e.getMessage());
-        if (reason.contains("errno ")) {
-            int errno = Integer.parseInt(reason.substring(reason.indexOf("errno ") + 6).trim());
-            return fromErrno(errno);
+        if (e instanceof StaleHandleException) {
+            return NfsStatus.STALE;
         }
-        if (reason.contains("Read-only file system")) {
-            return NfsStatus.ROFS;
-        }
-        if (reason.contains("No space left")) {
-            return NfsStatus.NOSPC;
-        }
-        if (reason.contains("Is a directory")) {
-            return NfsStatus.ISDIR;
-        }
-        if (reason.contains("Not a directory")) {
-            return NfsStatus.NOTDIR;
-        }
-        if (reason.contains("Operation not permitted")) {
-            return NfsStatus.PERM;
-        }
-        if (reason.contains("Permission denied")) {
-            return NfsStatus.ACCESS;
-        }
-        if (reason.contains("cross-device")) {
-            return NfsStatus.XDEV;
-        }
-        if (reason.contains("name too long")) {
-            return NfsStatus.NAMETOOLONG;
-        }
-        if (reason.contains("Too many links")) {
-            return NfsStatus.MLINK;
-        }
-        if (reason.contains("not empty")) {
-            return NfsStatus.NOTEMPTY;
-        }
-        if (reason.contains("Invalid argument")) {
-            return NfsStatus.INVAL;
-        }
-        if (reason.contains("quota")) {
-            return NfsStatus.DQUOT;
-        }
-        if (reason.contains("File too large")) {
-            return NfsStatus.FBIG;
-        }
-        if (reason.contains("File exists")) {
-            return NfsStatus.EXIST;
-        }
-        if (reason.contains("No such file")) {
-            return NfsStatus.NOENT;
-        }
-        if (reason.contains("Too many levels of symbolic links")) {
-            return NfsStatus.SYMLINK;
-        }
+        unmapped(-1, String.valueOf(e));
         return NfsStatus.IO;
     }
 
-    static NfsStatus fromErrno(int errno) {
+    /** nfsstat4 for an errno (asm-generic numbering, the same on x86-64, arm and arm64). */
+    public static NfsStatus fromErrno(int errno) {
+        return fromErrno(errno, null);
+    }
+
+    static NfsStatus fromErrno(int errno, String what) {
         return switch (errno) {
-            case 1 -> NfsStatus.PERM;
-            case 2 -> NfsStatus.NOENT;
-            case 6 -> NfsStatus.NXIO;
-            case 13 -> NfsStatus.ACCESS;
-            case 17 -> NfsStatus.EXIST;
-            case 18 -> NfsStatus.XDEV;
-            case 20 -> NfsStatus.NOTDIR;
-            case 21 -> NfsStatus.ISDIR;
-            case 22 -> NfsStatus.INVAL;
-            case 27 -> NfsStatus.FBIG;
-            case 28 -> NfsStatus.NOSPC;
-            case 30 -> NfsStatus.ROFS;
-            case 31 -> NfsStatus.MLINK;
-            case 36 -> NfsStatus.NAMETOOLONG;
-            case 39 -> NfsStatus.NOTEMPTY;
-            case 40 -> NfsStatus.SYMLINK;
-            case 122 -> NfsStatus.DQUOT;
-            default -> NfsStatus.IO;
+            case 1 -> NfsStatus.PERM;            // EPERM
+            case 2 -> NfsStatus.NOENT;           // ENOENT
+            case 6 -> NfsStatus.NXIO;            // ENXIO
+            case 13 -> NfsStatus.ACCESS;         // EACCES
+            case 16, 26 -> NfsStatus.DELAY;      // EBUSY, ETXTBSY: in use now, may work on retry
+            case 17 -> NfsStatus.EXIST;          // EEXIST
+            case 18 -> NfsStatus.XDEV;           // EXDEV
+            case 20 -> NfsStatus.NOTDIR;         // ENOTDIR
+            case 21 -> NfsStatus.ISDIR;          // EISDIR
+            case 22 -> NfsStatus.INVAL;          // EINVAL
+            case 23, 24, 12, 11 -> NfsStatus.DELAY; // ENFILE, EMFILE, ENOMEM, EAGAIN: the server's resources
+            case 27 -> NfsStatus.FBIG;           // EFBIG
+            case 28 -> NfsStatus.NOSPC;          // ENOSPC
+            case 30 -> NfsStatus.ROFS;           // EROFS
+            case 31 -> NfsStatus.MLINK;          // EMLINK
+            case 36 -> NfsStatus.NAMETOOLONG;    // ENAMETOOLONG
+            case 39 -> NfsStatus.NOTEMPTY;       // ENOTEMPTY
+            case 40 -> NfsStatus.SYMLINK;        // ELOOP: a symbolic link where none may be followed
+            case 95 -> NfsStatus.NOTSUPP;        // EOPNOTSUPP
+            case 116 -> NfsStatus.STALE;         // ESTALE (the filesystem says the object is gone)
+            case 122 -> NfsStatus.DQUOT;         // EDQUOT
+            default -> {
+                if (errno != 5) {                // EIO is expected to be IO; anything else is news
+                    unmapped(errno, what);
+                }
+                yield NfsStatus.IO;
+            }
         };
+    }
+
+    private static void unmapped(int errno, String what) {
+        long now = System.nanoTime();
+        long last = LAST_LOG.get();
+        if (now - last > 10_000_000_000L && LAST_LOG.compareAndSet(last, now)) {
+            LOG.warn("errno {} has no NFS status of its own: answered NFS4ERR_IO ({})", errno, what);
+        }
     }
 }

@@ -1,32 +1,33 @@
 package io.edgenfsd.vfs;
 
-import io.edgenfsd.status.NfsException;
 import io.edgenfsd.export.Export;
+import io.edgenfsd.status.NfsException;
 
-import java.nio.file.Path;
-
-/** Turns objects into opaque file handles and back (DESIGN.md: file handles). */
+/**
+ * Turns objects into opaque file handles and back (DESIGN.md: file handles). Objects are fds, never paths:
+ * a handle is made from what an fd refers to, and resolving one gives a new O_PATH fd of that very object.
+ */
 public interface HandleStore {
-    /** Handle bytes for the object at {@code path} (whose lstat is {@code stat}) inside {@code export}. */
-    byte[] handleFor(Export export, Path path, Stat stat) throws NfsException;
+    /**
+     * Handle bytes for the object {@code o} of export {@code e}, found as {@code name} in {@code parent}
+     * (both null for an export root).
+     */
+    byte[] handleFor(Export e, FsObject o, FsObject parent, String name) throws NfsException;
 
-    /** The export id a handle claims; the caller finds the export and then calls {@link #resolve}. */
+    /** Handle bytes for {@code name} in {@code dir} without opening it (READDIR); {@code st} is its statx. */
+    byte[] handleAt(Export e, FsObject dir, String name, io.edgenfsd.vfs.linux.Stat st) throws NfsException;
+
+    /** The export id a handle claims; the caller finds the export and then calls {@link #open}. */
     int exportId(byte[] handle) throws NfsException;
 
-    /** The current path of the object, or NFS4ERR_STALE / NFS4ERR_BADHANDLE. */
-    Path resolve(Export export, byte[] handle) throws NfsException;
+    /** A new O_PATH fd of the handle's object, or NFS4ERR_STALE / NFS4ERR_BADHANDLE. Run as the server. */
+    FsObject open(Export e, byte[] handle) throws NfsException;
 
     /**
-     * Where a handle's object is, and its {@link FileKey} when the store knows it without asking the
-     * filesystem again (null otherwise: the caller stats the path).
+     * A real fd (O_RDONLY, O_RDWR ... as {@code flags} say) of the object {@code o} that {@code handle} names,
+     * opened without a path; the caller owns it. Run as the server.
      */
-    record Located(Path path, FileKey key) {
-    }
-
-    /** {@link #resolve}, with the object's key when the store has it at hand (saves a stat per PUTFH). */
-    default Located locate(Export export, byte[] handle) throws NfsException {
-        return new Located(resolve(export, handle), null);
-    }
+    int reopen(Export e, byte[] handle, FsObject o, int flags) throws NfsException;
 
     /** Whether handles survive a restart (kernel handles) or not (in-memory table). */
     boolean persistent();
@@ -35,7 +36,7 @@ public interface HandleStore {
     default void exportsChanged(io.edgenfsd.export.ExportTable next) throws java.io.IOException {
     }
 
-    /** Told after a rename through the server so path-based stores follow the object. */
-    default void renamed(Path from, Path to) {
+    /** Told after a rename through the server, for stores that remember where objects were found. */
+    default void renamed(FsObject fromDir, String from, FsObject toDir, String to) {
     }
 }

@@ -1,29 +1,76 @@
 package io.edgenfsd.vfs;
 
+import io.edgenfsd.export.Export;
 import io.edgenfsd.status.NfsException;
 import io.edgenfsd.status.NfsStatus;
-import io.edgenfsd.export.Export;
+import io.edgenfsd.vfs.linux.At;
+import io.edgenfsd.vfs.linux.ErrnoException;
+import io.edgenfsd.vfs.linux.LinuxCalls;
 
-import java.io.IOException;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Fallback for unprivileged runs (no open_by_handle_at): handles name (device, inode) and a table maps them
- * to the last path we saw. Handles do not survive a restart, and renames made on the host are not followed.
+ * Fallback for unprivileged runs (no open_by_handle_at): handles name (device, inode), and a bounded table
+ * keeps, per object, its O_PATH fd and the directory fd and name it was found under, so it can be opened
+ * for I/O relative to that directory (one component, O_NOFOLLOW, checked to be the same inode): still no
+ * path strings. Handles do not survive a restart; an object evicted from the table is STALE.
  */
 public final class InMemoryHandleStore implements HandleStore {
     static final byte KIND = 0x02;
-    private final Map<FileKey, Path> paths = new ConcurrentHashMap<>();
+    private static final int MAX = 8192;
+
+    private static final class Entry {
+        FsObject object;   // null until opened (READDIR only took a handle)
+        FsObject parent;
+        String name;
+
+        Entry(FsObject object, FsObject parent, String name) {
+            this.object = object;
+            this.parent = parent;
+            this.name = name;
+        }
+    }
+
+    private final Map<FileKey, Entry> table = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<FileKey, Entry> e) {
+            return size() > MAX;
+        }
+    };
+
+    private static byte[] handle(Export e, long dev, long ino) {
+        return ByteBuffer.allocate(21).put(KIND).putInt(e.id()).putLong(dev).putLong(ino).array();
+    }
 
     @Override
-    public byte[] handleFor(Export export, Path path, Stat stat) {
-        paths.put(stat.key(), path);
-        return ByteBuffer.allocate(21).put(KIND).putInt(export.id()).putLong(stat.dev()).putLong(stat.ino()).array();
+    public synchronized byte[] handleFor(Export e, FsObject o, FsObject parent, String name) {
+        Entry en = table.get(new FileKey(o.dev, o.ino));
+        if (en == null) {
+            table.put(new FileKey(o.dev, o.ino), new Entry(o, parent, name));
+        } else {
+            en.object = o;
+            if (parent != null) {
+                en.parent = parent;
+                en.name = name;
+            }
+        }
+        return handle(e, o.dev, o.ino);
+    }
+
+    @Override
+    public synchronized byte[] handleAt(Export e, FsObject dir, String name, io.edgenfsd.vfs.linux.Stat st) {
+        FileKey k = new FileKey(st.dev(), st.ino());
+        Entry en = table.get(k);
+        if (en == null) {
+            table.put(k, new Entry(null, dir, name));
+        } else {
+            en.parent = dir;
+            en.name = name;
+        }
+        return handle(e, st.dev(), st.ino());
     }
 
     @Override
@@ -34,23 +81,80 @@ public final class InMemoryHandleStore implements HandleStore {
         return ByteBuffer.wrap(handle, 1, 4).getInt();
     }
 
-    @Override
-    public Path resolve(Export export, byte[] handle) throws NfsException {
+    private static FileKey key(byte[] handle) {
         ByteBuffer b = ByteBuffer.wrap(handle, 5, 16);
-        FileKey key = new FileKey(b.getLong(), b.getLong());
-        Path p = paths.get(key);
-        if (p == null) {
-            throw new NfsException(NfsStatus.STALE, "unknown handle (server restarted?)");
+        return new FileKey(b.getLong(), b.getLong());
+    }
+
+    private synchronized Entry entry(byte[] handle) throws NfsException {
+        Entry en = table.get(key(handle));
+        if (en == null) {
+            throw new NfsException(NfsStatus.STALE, "unknown handle (server restarted, or evicted)");
+        }
+        return en;
+    }
+
+    /** Opens the entry's name in its directory with {@code flags}, checked to be the very object. */
+    private static int byName(Entry en, FileKey k, int flags) throws NfsException {
+        FsObject dir;
+        String name;
+        synchronized (en) {
+            dir = en.parent;
+            name = en.name;
+        }
+        if (dir == null) {
+            throw new NfsException(NfsStatus.STALE, "object no longer known by name");
         }
         try {
-            Object ino = Files.getAttribute(p, "unix:ino", LinkOption.NOFOLLOW_LINKS);
-            if (((Number) ino).longValue() != key.ino()) {
-                throw new NfsException(NfsStatus.STALE, "object at " + p + " was replaced");
+            int fd = At.openBeneath(dir.fd, name, flags, 0);
+            io.edgenfsd.vfs.linux.Stat st = At.fstat(fd);
+            if (st.dev() != k.dev() || st.ino() != k.ino()) {
+                At.close(fd);
+                throw new NfsException(NfsStatus.STALE, "name now refers to another object");
             }
-        } catch (IOException e) {
-            throw new NfsException(NfsStatus.STALE, "object gone: " + p);
+            return fd;
+        } catch (ErrnoException x) {
+            NfsStatus s = Errno.status(x);
+            throw new NfsException(s == NfsStatus.NOENT ? NfsStatus.STALE : s, x.getMessage());
+        } finally {
+            Reference.reachabilityFence(dir);
         }
-        return p;
+    }
+
+    @Override
+    public FsObject open(Export e, byte[] handle) throws NfsException {
+        Entry en = entry(handle);
+        synchronized (en) {
+            if (en.object != null) {
+                return en.object;
+            }
+        }
+        FileKey k = key(handle);
+        int fd = byName(en, k, LinuxCalls.O_PATH);
+        try {
+            FsObject o = new FsObject(fd, At.fstat(fd));
+            synchronized (en) {
+                en.object = o;
+            }
+            return o;
+        } catch (ErrnoException x) {
+            At.close(fd);
+            throw Errno.toNfs(x);
+        }
+    }
+
+    @Override
+    public int reopen(Export e, byte[] handle, FsObject o, int flags) throws NfsException {
+        if (o.isDirectory()) {
+            try {
+                return At.reopenDirectory(o.fd);
+            } catch (ErrnoException x) {
+                throw Errno.toNfs(x);
+            } finally {
+                Reference.reachabilityFence(o);
+            }
+        }
+        return byName(entry(handle), key(handle), flags);
     }
 
     @Override
@@ -59,11 +163,14 @@ public final class InMemoryHandleStore implements HandleStore {
     }
 
     @Override
-    public void renamed(Path from, Path to) {
-        for (Map.Entry<FileKey, Path> e : paths.entrySet()) {
-            Path p = e.getValue();
-            if (p.startsWith(from)) {
-                e.setValue(to.resolve(from.relativize(p)));
+    public synchronized void renamed(FsObject fromDir, String from, FsObject toDir, String to) {
+        for (Entry en : table.values()) {
+            synchronized (en) {
+                if (en.parent != null && en.parent.dev == fromDir.dev && en.parent.ino == fromDir.ino
+                        && from.equals(en.name)) {
+                    en.parent = toDir;
+                    en.name = to;
+                }
             }
         }
     }

@@ -2,45 +2,45 @@ package io.edgenfsd.vfs;
 
 import io.edgenfsd.export.Export;
 
-import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
  * An object a file handle names: either a node of the pseudo filesystem that joins the exports together
- * (RFC 8881 section 7.3) or a real object inside an export.
+ * (RFC 8881 section 7.3) or a real object inside an export, reached through its fd ({@link FsObject}),
+ * never through a path.
  */
 public final class Inode {
     private final Export export;
-    private final Path path;
     private final String pseudoPath;
     private final byte[] handle;
     private final FileKey key;
     private final Stat resolvedStat;
+    private final boolean exportRoot;
+    /** The object's O_PATH fd; null when only its handle was taken (READDIR) until first used. */
+    volatile FsObject object;
 
-    private Inode(Export export, Path path, String pseudoPath, byte[] handle, FileKey key, Stat resolvedStat) {
+    private Inode(Export export, String pseudoPath, byte[] handle, FileKey key, Stat resolvedStat,
+                  boolean exportRoot, FsObject object) {
         this.export = export;
-        this.path = path;
         this.pseudoPath = pseudoPath;
         this.handle = handle;
         this.key = key;
         this.resolvedStat = resolvedStat;
+        this.exportRoot = exportRoot;
+        this.object = object;
     }
 
-    static Inode real(Export export, Path path, byte[] handle, FileKey key) {
-        return new Inode(export, path, null, handle, key, null);
-    }
-
-    static Inode real(Export export, Path path, byte[] handle, FileKey key, Stat resolvedStat) {
-        return new Inode(export, path, null, handle, key, resolvedStat);
+    static Inode real(Export export, byte[] handle, FsObject object, Stat st, boolean exportRoot) {
+        return new Inode(export, null, handle, FileKey.of(st.dev(), st.ino(), handle), st, exportRoot, object);
     }
 
     static Inode pseudo(String pseudoPath, byte[] handle, FileKey key) {
-        return new Inode(null, null, pseudoPath, handle, key, null);
+        return new Inode(null, pseudoPath, handle, key, null, false, null);
     }
 
     /**
-     * The attributes read when this object was looked up (null if none were): a GETATTR that follows the
-     * LOOKUP in the same COMPOUND with nothing changed in between may answer from them.
+     * The attributes read when this object was resolved or looked up: a GETATTR that follows the LOOKUP
+     * in the same COMPOUND with nothing changed in between may answer from them; READDIR encodes them.
      */
     public Stat resolvedStat() {
         return resolvedStat;
@@ -55,11 +55,6 @@ public final class Inode {
         return export;
     }
 
-    /** The object's path on the host; null for pseudo nodes. */
-    public Path path() {
-        return path;
-    }
-
     public String pseudoPath() {
         return pseudoPath;
     }
@@ -68,16 +63,20 @@ public final class Inode {
         return Arrays.copyOf(handle, handle.length);
     }
 
+    byte[] handleBytes() {
+        return handle;
+    }
+
     public FileKey key() {
         return key;
     }
 
     public boolean isExportRoot() {
-        return export != null && path.toString().equals(export.path());
+        return exportRoot;
     }
 
     @Override
     public String toString() {
-        return isPseudo() ? "pseudo:" + pseudoPath : path.toString();
+        return isPseudo() ? "pseudo:" + pseudoPath : export.path() + ":" + key.dev() + ":" + key.ino();
     }
 }

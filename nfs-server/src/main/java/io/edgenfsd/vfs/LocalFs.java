@@ -1,25 +1,25 @@
 package io.edgenfsd.vfs;
 
+import io.edgenfsd.export.Export;
+import io.edgenfsd.export.ExportOptions;
+import io.edgenfsd.export.ExportTable;
 import io.edgenfsd.status.NfsException;
 import io.edgenfsd.status.NfsStatus;
-import io.edgenfsd.export.Export;
-import io.edgenfsd.export.ExportTable;
+import io.edgenfsd.vfs.linux.At;
+import io.edgenfsd.vfs.linux.ErrnoException;
+import io.edgenfsd.vfs.linux.FdChannels;
+import io.edgenfsd.vfs.linux.LinuxCalls;
+import io.edgenfsd.vfs.linux.StatVfs;
+import io.edgenfsd.vfs.linux.ThreadCredentials;
 
-import java.io.IOException;
+import java.lang.ref.Reference;
 import java.net.InetAddress;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -29,29 +29,57 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The only code that touches the local filesystem: handles, the pseudo filesystem joining the exports,
- * and the object operations the NFS operations need. Permission checks are the kernel's: the caller's
- * identity is already applied to the thread (see {@link ThreadIdentity}).
+ * and the object operations the NFS operations need.
+ *
+ * <p>Objects are reached through file descriptors only (issue 11, DESIGN.md): an export root is opened
+ * once from the administrator's configuration; every other object is an O_PATH fd opened from its
+ * parent's fd by one name ({@link At#openBeneath}: no symbolic link followed, no mount crossed, never
+ * outside the directory) or from its kernel handle. A symbolic link swapped into a former path changes
+ * nothing, because no path is ever resolved again. The server never follows a symbolic link for a client.
+ *
+ * <p>Permission checks are the kernel's: the caller's identity is already applied to the thread (see
+ * {@link ThreadIdentity}); namespace changes are made relative to directory fds as the caller. Where an
+ * object must be opened for I/O by handle (which needs CAP_DAC_READ_SEARCH), the caller's access is
+ * checked first with faccessat2 as the caller, and the open alone runs as the server.
  */
 public final class LocalFs {
     static final byte PSEUDO_KIND = (byte) 0xE0;
-    private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalFs.class);
+    /** Access modes for {@link #checkAccess}. */
+    public static final int R_OK = At.R_OK;
+    public static final int W_OK = At.W_OK;
+    public static final int X_OK = At.X_OK;
+    private static final String VERIFIER_XATTR = "user.edge-nfsd.verifier";
 
     private volatile ExportTable exports;
     private final HandleStore handles;
+    private final ThreadIdentity identity;
     private final ChangeTracker changes = new ChangeTracker();
-    private volatile Set<String> pseudoNodes;
+    private final ObjectCache cache = new ObjectCache(Integer.getInteger("edge.nfsd.fdCache", 2048));
     private volatile VolumeCapacity volumes = VolumeCapacity.NONE;
     private final long bootNs = System.currentTimeMillis() * 1_000_000L;
 
-    public LocalFs(ExportTable exports, HandleStore handles) {
-        this.exports = exports;
-        this.handles = handles;
-        this.pseudoNodes = pseudoNodes(exports);
+    /** An export root, opened once by its configured path. */
+    private record Root(Export export, FsObject object, byte[] handle) {
     }
 
-    private static Set<String> pseudoNodes(ExportTable exports) {
+    /** The exports' roots, the pseudo-filesystem nodes above them and the nested roots, replaced as one. */
+    private record Layout(Map<Integer, Root> roots, Map<String, Export> nested, Set<String> pseudoNodes) {
+    }
+
+    private volatile Layout layout;
+
+    public LocalFs(ExportTable exports, HandleStore handles, ThreadIdentity identity) {
+        this.exports = exports;
+        this.handles = handles;
+        this.identity = identity;
+        this.layout = layout(exports, Map.of());
+    }
+
+    /** Opens each export's root (reusing {@code kept} where an export keeps its id and path). */
+    private Layout layout(ExportTable table, Map<Integer, Root> kept) {
         Set<String> nodes = new TreeSet<>();
-        for (Export e : exports.exports()) {
+        for (Export e : table.exports()) {
             String p = e.path();
             while (!p.equals("/")) {
                 int slash = p.lastIndexOf('/');
@@ -60,26 +88,68 @@ public final class LocalFs {
             }
         }
         nodes.add("/");
-        for (Export e : exports.exports()) {
+        Map<Integer, Root> roots = new HashMap<>();
+        Map<String, Export> nested = new HashMap<>();
+        for (Export e : table.exports()) {
             nodes.remove(e.path());
+            Root old = kept.get(e.id());
+            if (old != null && old.export().path().equals(e.path())) {
+                roots.put(e.id(), new Root(e, old.object(), old.handle())); // new options, same root
+            }
+            openRoot(e, roots, nested);
         }
-        return java.util.Collections.unmodifiableSet(nodes);
+        return new Layout(Map.copyOf(roots), Map.copyOf(nested), java.util.Collections.unmodifiableSet(nodes));
     }
 
     /**
      * Reload hook: from the next call on, {@code next} is the export table. Handles of an export that is
-     * gone resolve to NFS4ERR_STALE (its id is no longer in the table); an export kept keeps its id, so its
-     * handles (and every client's state) carry on; its new options apply to each call from now on.
+     * gone resolve to NFS4ERR_STALE (its id is no longer in the table); an export kept keeps its id, root
+     * and handles (and every client's state carries on); its new options apply to each call from now on.
      */
     public synchronized void replaceExports(ExportTable next) throws java.io.IOException {
         handles.exportsChanged(next);
-        Set<String> nodes = pseudoNodes(next);
+        Layout l = layout(next, layout.roots());
         this.exports = next;
-        this.pseudoNodes = nodes;
+        this.layout = l;
     }
 
-    public HandleStore handles() {
-        return handles;
+    /** Capacity hook: exports with {@code capacity=} report their volume's size instead of the filesystem's. */
+    public void volumeCapacity(VolumeCapacity v) {
+        this.volumes = v;
+    }
+
+    private void openRoot(Export e, Map<Integer, Root> roots, Map<String, Export> nested) {
+        int fd = -1;
+        try {
+            if (!roots.containsKey(e.id())) {
+                fd = At.openTrusted(e.path(), LinuxCalls.O_PATH | LinuxCalls.O_DIRECTORY);
+                FsObject o = new FsObject(fd, At.fstat(fd));
+                fd = -1;
+                roots.put(e.id(), new Root(e, o, handles.handleFor(e, o, null, null)));
+            }
+            if (!e.path().equals("/")) {
+                int slash = e.path().lastIndexOf('/');
+                String parent = slash == 0 ? "/" : e.path().substring(0, slash);
+                int pfd = At.openTrusted(parent, LinuxCalls.O_PATH | LinuxCalls.O_DIRECTORY);
+                try {
+                    io.edgenfsd.vfs.linux.Stat ps = At.fstat(pfd);
+                    nested.put(nestedKey(ps.dev(), ps.ino(), e.path().substring(slash + 1)), e);
+                } finally {
+                    At.close(pfd);
+                }
+            }
+        } catch (ErrnoException | NfsException x) {
+            At.close(fd);
+            LOG.warn("export {} cannot be opened: {}", e.path(), x.getMessage());
+        }
+    }
+
+    private static String nestedKey(long dev, long ino, String name) {
+        return dev + ":" + ino + "/" + name;
+    }
+
+    public boolean persistentHandles() {
+        return handles.persistent();
     }
 
     public ExportTable exports() {
@@ -116,13 +186,25 @@ public final class LocalFs {
     }
 
     public Inode exportRoot(Export e) throws NfsException {
-        return realInode(e, Path.of(e.path()));
+        Root r = layout.roots().get(e.id());
+        if (r == null) {
+            throw new NfsException(NfsStatus.STALE, "export " + e.path() + " could not be opened");
+        }
+        return Inode.real(e, r.handle(), r.object(), fstat(r.object()), true);
     }
 
-    public Inode realInode(Export e, Path p) throws NfsException {
-        Stat st = lstat(p);
-        byte[] fh = handles.handleFor(e, p, st);
-        return Inode.real(e, p, fh, FileKey.of(st.dev(), st.ino(), fh), st);
+    private boolean isRoot(Export e, long dev, long ino) {
+        Root r = layout.roots().get(e.id());
+        return r != null && r.object().dev == dev && r.object().ino == ino;
+    }
+
+    private boolean isAnyRoot(long dev, long ino) {
+        for (Root r : layout.roots().values()) {
+            if (r.object().dev == dev && r.object().ino == ino) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public boolean visible(Export e, InetAddress client) {
@@ -135,23 +217,80 @@ public final class LocalFs {
         }
         if (fh[0] == PSEUDO_KIND) {
             String p = new String(fh, 1, fh.length - 1, StandardCharsets.UTF_8);
-            if (!pseudoNodes.contains(p)) {
+            if (!layout.pseudoNodes().contains(p)) {
                 throw new NfsException(NfsStatus.STALE, "no such pseudo node");
             }
             return pseudo(p);
         }
-        int id = handles.exportId(fh);
-        Export e = exports.byId(id).orElseThrow(() -> new NfsException(NfsStatus.STALE, "export " + id + " gone"));
-        HandleStore.Located at = handles.locate(e, fh);
-        Path p = at.path();
-        if (!p.startsWith(e.root()) && !KernelHandleStore.isDetached(p)) {
-            throw new NfsException(NfsStatus.STALE, "object no longer inside its export");
+        ObjectCache.Entry hit = cache.get(fh);
+        Export e;
+        FsObject o;
+        boolean fresh = hit == null;
+        if (hit != null) {
+            e = hit.export();
+            o = hit.object();
+        } else {
+            int id = handles.exportId(fh);
+            e = exports.byId(id).orElseThrow(() -> new NfsException(NfsStatus.STALE, "export " + id + " gone"));
+            o = handles.open(e, fh);
         }
-        if (at.key() != null) {
-            return Inode.real(e, p, fh, at.key());
+        Stat st = fstat(o);
+        if (st.nlink() == 0) {
+            cache.remove(fh);
+            throw new NfsException(NfsStatus.STALE, "object was removed");
         }
-        Stat st = lstat(p);
-        return Inode.real(e, p, fh, FileKey.of(st.dev(), st.ino(), fh));
+        boolean root = isRoot(e, st.dev(), st.ino());
+        boolean subtree = e.optionsFor(client).map(ExportOptions::subtreeCheck).orElse(false);
+        if (!root && (fresh && o.isDirectory() || subtree && o.isDirectory()) && !inside(e, o)) {
+            // a directory moved out of its export on the host; with subtree_check checked on every PUTFH
+            cache.remove(fh);
+            throw new NfsException(NfsStatus.STALE, "object is outside its export");
+        }
+        if (fresh) {
+            cache.put(fh, e, o);
+        }
+        return Inode.real(e, fh, o, st, root);
+    }
+
+    /** Whether directory {@code o} lies under the root of {@code e}: its ".." chain meets the root. */
+    private boolean inside(Export e, FsObject o) throws NfsException {
+        Root r = layout.roots().get(e.id());
+        if (r == null) {
+            return false;
+        }
+        int fd = -1;
+        try {
+            int cur = o.fd;
+            io.edgenfsd.vfs.linux.Stat st = At.fstat(cur);
+            for (int depth = 0; depth < 4096; depth++) {
+                if (r.object().sameObject(st)) {
+                    return true;
+                }
+                int up;
+                try {
+                    up = At.openParent(cur);
+                } catch (ErrnoException x) {
+                    if (x.errno() == At.EXDEV) {
+                        return false; // the top of this mount without meeting the root
+                    }
+                    throw x;
+                }
+                io.edgenfsd.vfs.linux.Stat upSt = At.fstat(up);
+                At.close(fd);
+                fd = up;
+                cur = up;
+                if (upSt.dev() == st.dev() && upSt.ino() == st.ino()) {
+                    return false; // the filesystem's root
+                }
+                st = upSt;
+            }
+            return false;
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
+        } finally {
+            At.close(fd);
+            Reference.reachabilityFence(o);
+        }
     }
 
     /** Children of a pseudo node that lead to an export visible to the client. */
@@ -168,9 +307,62 @@ public final class LocalFs {
         return new ArrayList<>(names);
     }
 
+    /** The object's fd, opened from its handle if it was not yet (as the server: open_by_handle_at). */
+    private FsObject obj(Inode i) throws NfsException {
+        FsObject o = i.object;
+        if (o != null) {
+            return o;
+        }
+        ObjectCache.Entry hit = cache.get(i.handleBytes());
+        if (hit != null) {
+            o = hit.object();
+        } else {
+            try (ThreadIdentity.Suspended s = identity.suspend()) {
+                o = handles.open(i.export(), i.handleBytes());
+            }
+            cache.put(i.handleBytes(), i.export(), o);
+        }
+        i.object = o;
+        return o;
+    }
+
+    private static void requireDirectory(FsObject d) throws NfsException {
+        if (!d.isDirectory()) {
+            throw new NfsException(d.type == Stat.S_IFLNK ? NfsStatus.SYMLINK : NfsStatus.NOTDIR);
+        }
+    }
+
+    /** NFS4ERR_NOTDIR (or SYMLINK) unless the object is a directory; costs no system call. */
+    public void requireDirectory(Inode dir) throws NfsException {
+        if (!dir.isPseudo()) {
+            requireDirectory(obj(dir));
+        }
+    }
+
+    /** The object's file type (S_IFREG ...), fixed for its life; costs no system call once it is open. */
+    public int type(Inode i) throws NfsException {
+        return i.isPseudo() ? Stat.S_IFDIR : obj(i).type;
+    }
+
     public Inode lookup(Inode dir, String name, InetAddress client) throws NfsException {
+        Inode i = find(dir, name, client, false);
+        if (i == null) {
+            throw new NfsException(NfsStatus.NOENT, name);
+        }
+        return i;
+    }
+
+    /** {@link #lookup}, or null when there is no such name (OPEN's create test, without an exception). */
+    public Inode lookupIfExists(Inode dir, String name, InetAddress client) throws NfsException {
+        return find(dir, name, client, true);
+    }
+
+    private Inode find(Inode dir, String name, InetAddress client, boolean missingIsNull) throws NfsException {
         if (dir.isPseudo()) {
             if (!pseudoChildren(dir.pseudoPath(), client).contains(name)) {
+                if (missingIsNull) {
+                    return null;
+                }
                 throw new NfsException(NfsStatus.NOENT, name);
             }
             String child = dir.pseudoPath().equals("/") ? "/" + name : dir.pseudoPath() + "/" + name;
@@ -180,27 +372,78 @@ public final class LocalFs {
             }
             return pseudo(child);
         }
-        Stat dirStat = lstat(dir.path());
-        if (!dirStat.isDirectory()) {
-            throw new NfsException(dirStat.isSymlink() ? NfsStatus.SYMLINK : NfsStatus.NOTDIR, dir.toString());
+        FsObject d = obj(dir);
+        requireDirectory(d);
+        Export n = layout.nested().get(nestedKey(d.dev, d.ino, name));
+        if (n != null && client != null && visible(n, client)) {
+            return exportRoot(n);
         }
-        return entry(dir, name, client);
+        int fd;
+        try {
+            fd = missingIsNull ? At.openBeneathIfExists(d.fd, name) : At.openBeneath(d.fd, name, LinuxCalls.O_PATH, 0);
+            if (fd < 0) {
+                return null;
+            }
+        } catch (ErrnoException x) {
+            throw x.errno() == At.EXDEV ? notCrossed(name) : Errno.toNfs(x);
+        } finally {
+            Reference.reachabilityFence(d);
+        }
+        return adopt(dir.export(), d, name, fd);
+    }
+
+    private static NfsException notCrossed(String name) {
+        // knfsd would show the directory underneath; no user-space call reaches it, so it is not served
+        return new NfsException(NfsStatus.ACCESS, name + " is a mount point and the export has no crossmnt/nohide");
+    }
+
+    /** Takes ownership of a freshly opened O_PATH fd of {@code name} in {@code d}, checks it, gives its inode. */
+    private Inode adopt(Export e, FsObject d, String name, int fd) throws NfsException {
+        FsObject o;
+        try {
+            io.edgenfsd.vfs.linux.Stat st = At.fstat(fd);
+            if (st.dev() != d.dev || (st.mountId() >= 0 && d.mountId >= 0 && st.mountId() != d.mountId)) {
+                At.close(fd);
+                throw notCrossed(name);
+            }
+            o = new FsObject(fd, st);
+            byte[] fh = handles.handleFor(e, o, d, name);
+            cache.put(fh, e, o);
+            return Inode.real(e, fh, o, toStat(st), isRoot(e, st.dev(), st.ino()));
+        } catch (ErrnoException x) {
+            At.close(fd);
+            throw Errno.toNfs(x);
+        }
     }
 
     /**
-     * An entry of a directory the caller has already checked to be one (READDIR asks this once per entry,
-     * so the directory is not stat'ed again each time).
+     * An entry of a directory for READDIR: its attributes and handle, taken relative to the directory fd
+     * without opening the entry (its fd is opened if a later operation uses it).
      */
     public Inode entry(Inode dir, String name, InetAddress client) throws NfsException {
         if (dir.isPseudo()) {
             return lookup(dir, name, client);
         }
-        Path p = dir.path().resolve(name);
-        Optional<Export> nested = exports.byPath(p.toString());
-        if (nested.isPresent() && visible(nested.get(), client)) {
-            return exportRoot(nested.get());
+        FsObject d = obj(dir);
+        Export n = layout.nested().get(nestedKey(d.dev, d.ino, name));
+        if (n != null && visible(n, client)) {
+            return exportRoot(n);
         }
-        return realInode(dir.export(), p);
+        try {
+            io.edgenfsd.vfs.linux.Stat st = At.statAt(d.fd, name);
+            if (st == null) {
+                throw new NfsException(NfsStatus.NOENT, name);
+            }
+            if (st.dev() != d.dev || (st.mountId() >= 0 && d.mountId >= 0 && st.mountId() != d.mountId)) {
+                throw notCrossed(name);
+            }
+            byte[] fh = handles.handleAt(dir.export(), d, name, st);
+            return Inode.real(dir.export(), fh, null, toStat(st), false);
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
+        } finally {
+            Reference.reachabilityFence(d);
+        }
     }
 
     public Inode parent(Inode dir, InetAddress client) throws NfsException {
@@ -212,22 +455,44 @@ public final class LocalFs {
             int slash = p.lastIndexOf('/');
             return pseudo(slash == 0 ? "/" : p.substring(0, slash));
         }
-        if (!lstat(dir.path()).isDirectory()) {
+        FsObject d = obj(dir);
+        if (!d.isDirectory()) {
             throw new NfsException(NfsStatus.NOTDIR, dir.toString());
         }
         if (dir.isExportRoot()) {
-            Path parent = dir.path().getParent();
-            if (parent == null) {
+            String path = dir.export().path();
+            if (path.equals("/")) {
                 throw new NfsException(NfsStatus.NOENT, "root has no parent");
             }
+            int slash = path.lastIndexOf('/');
+            String parent = slash == 0 ? "/" : path.substring(0, slash);
             for (Export e : exports.exports()) {
-                if (parent.startsWith(e.path()) && !e.path().equals(dir.export().path()) && visible(e, client)) {
-                    return realInode(e, parent);
+                if ((parent + "/").startsWith(e.path().equals("/") ? "/" : e.path() + "/")
+                        && !e.path().equals(path) && visible(e, client)) {
+                    try {
+                        return adopt(e, d, "..", At.openParent(d.fd));
+                    } catch (ErrnoException x) {
+                        break; // e.g. the nested export is a mount of its own: show the pseudo node
+                    } finally {
+                        Reference.reachabilityFence(d);
+                    }
                 }
             }
-            return pseudo(parent.toString());
+            return pseudo(parent);
         }
-        return realInode(dir.export(), dir.path().getParent());
+        int fd;
+        try {
+            fd = At.openParent(d.fd);
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
+        } finally {
+            Reference.reachabilityFence(d);
+        }
+        Inode p = adopt(dir.export(), d, "..", fd);
+        if (!p.isExportRoot() && !inside(dir.export(), p.object)) {
+            throw new NfsException(NfsStatus.STALE, "directory is no longer inside its export");
+        }
+        return p;
     }
 
     // ----- attributes -----
@@ -237,28 +502,16 @@ public final class LocalFs {
             long fileid = pseudoFileId(i.pseudoPath());
             return new Stat(-1, fileid, Stat.S_IFDIR | 0555, 2, 0, 0, 0, 4096, 4096, bootNs, bootNs, bootNs, bootNs);
         }
-        return lstat(i.path());
+        return fstat(obj(i));
     }
 
-    public Stat lstat(Path p) throws NfsException {
+    private Stat fstat(FsObject o) throws NfsException {
         try {
-            return toStat(KernelHandleStore.isDetached(p) ? io.edgenfsd.vfs.linux.LinuxCalls.stat(p)
-                    : io.edgenfsd.vfs.linux.LinuxCalls.lstat(p));
-        } catch (IOException e) {
-            throw Errno.toNfs(e);
-        }
-    }
-
-    /** {@link #lstat}, or null when nothing is at the path (OPEN's create test: no exception for the usual case). */
-    public Stat lstatIfExists(Path p) throws NfsException {
-        if (KernelHandleStore.isDetached(p)) {
-            return lstat(p);
-        }
-        try {
-            io.edgenfsd.vfs.linux.Stat x = io.edgenfsd.vfs.linux.LinuxCalls.lstatIfExists(p);
-            return x == null ? null : toStat(x);
-        } catch (IOException e) {
-            throw Errno.toNfs(e);
+            return toStat(At.fstat(o.fd));
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
+        } finally {
+            Reference.reachabilityFence(o);
         }
     }
 
@@ -270,22 +523,29 @@ public final class LocalFs {
                 x.mtimeSec() * 1_000_000_000L + x.mtimeNsec(), ctime, changes.change(key, ctime));
     }
 
-    /** Capacity hook: exports with {@code capacity=} report their volume's size instead of the filesystem's. */
-    public void volumeCapacity(VolumeCapacity v) {
-        this.volumes = v;
-    }
-
-    /** {files_avail, files_free, files_total, space_avail, space_free, space_total} of the object's filesystem. */
-    public long[] usage(Inode i) {
+    /**
+     * {files_avail, files_free, files_total, space_avail, space_free, space_total} of the object's
+     * filesystem; an error reading them is an error, not zero free space.
+     */
+    public long[] usage(Inode i) throws NfsException {
+        StatVfs v;
         try {
-            io.edgenfsd.vfs.linux.StatVfs v = io.edgenfsd.vfs.linux.LinuxCalls.statvfs(
-                    i.isPseudo() ? Path.of("/") : i.path());
-            long f = v.frsize();
-            long[] u = {v.favail(), v.ffree(), v.files(), v.bavail() * f, v.bfree() * f, v.blocks() * f};
-            return i.isPseudo() ? u : volumes.usage(i.export(), u);
-        } catch (IOException e) {
-            return new long[6];
+            if (i.isPseudo()) {
+                v = LinuxCalls.statvfs(java.nio.file.Path.of("/"));
+            } else {
+                FsObject o = obj(i);
+                try {
+                    v = At.statvfs(o.fd);
+                } finally {
+                    Reference.reachabilityFence(o);
+                }
+            }
+        } catch (java.io.IOException x) {
+            throw Errno.toNfs(x);
         }
+        long f = v.frsize();
+        long[] u = {v.favail(), v.ffree(), v.files(), v.bavail() * f, v.bfree() * f, v.blocks() * f};
+        return i.isPseudo() ? u : volumes.usage(i.export(), u);
     }
 
     /** mounted_on_fileid of an export root: the fileid of the pseudo node it sits on (section 5.8.2.23). */
@@ -294,169 +554,436 @@ public final class LocalFs {
     }
 
     /** Notes a modification made through the server so the change attribute moves even within one tick. */
-    public void modified(Path p) {
+    public void modified(Inode i) {
+        if (i.isPseudo()) {
+            return;
+        }
         try {
-            io.edgenfsd.vfs.linux.Stat x = KernelHandleStore.isDetached(p) ? io.edgenfsd.vfs.linux.LinuxCalls.stat(p)
-                    : io.edgenfsd.vfs.linux.LinuxCalls.lstat(p);
-            changes.modified(new FileKey(x.dev(), x.ino()), x.ctimeSec() * 1_000_000_000L + x.ctimeNsec());
-        } catch (IOException ignored) {
+            FsObject o = obj(i);
+            try {
+                io.edgenfsd.vfs.linux.Stat x = At.fstat(o.fd);
+                changes.modified(new FileKey(x.dev(), x.ino()), x.ctimeSec() * 1_000_000_000L + x.ctimeNsec());
+            } finally {
+                Reference.reachabilityFence(o);
+            }
+        } catch (NfsException | ErrnoException ignored) {
             // object already gone: nothing to track
+        }
+    }
+
+    private void modifiedAt(FsObject dir, String name) {
+        try {
+            io.edgenfsd.vfs.linux.Stat x = At.statAt(dir.fd, name);
+            if (x != null) {
+                changes.modified(new FileKey(x.dev(), x.ino()), x.ctimeSec() * 1_000_000_000L + x.ctimeNsec());
+            }
+        } catch (ErrnoException ignored) {
+            // gone again: nothing to track
+        } finally {
+            Reference.reachabilityFence(dir);
         }
     }
 
     // ----- directory entries -----
 
+    /** The names in a directory, read as the caller (read permission on the directory is the kernel's check). */
     public List<String> list(Inode dir, InetAddress client) throws NfsException {
         if (dir.isPseudo()) {
             return pseudoChildren(dir.pseudoPath(), client);
         }
-        List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.path())) {
-            for (Path p : ds) {
-                names.add(p.getFileName().toString());
+        FsObject d = obj(dir);
+        requireDirectory(d);
+        int fd = -1;
+        try {
+            fd = At.reopenDirectory(d.fd);
+            List<String> names = new ArrayList<>();
+            for (byte[] n : At.list(fd)) {
+                names.add(new String(n, StandardCharsets.UTF_8));
             }
-        } catch (IOException e) {
-            throw Errno.toNfs(e);
+            return names;
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
+        } finally {
+            At.close(fd);
+            Reference.reachabilityFence(d);
         }
-        return names;
     }
 
-    // ----- namespace operations -----
+    // ----- namespace operations (as the caller, relative to the directory's fd) -----
 
-    private static Set<PosixFilePermission> fromMode(int mode) {
-        Set<PosixFilePermission> s = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] order = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
-                PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
-                PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
-                PosixFilePermission.OWNER_READ};
-        for (int i = 0; i < order.length; i++) {
-            if ((mode & (1 << i)) != 0) {
-                s.add(order[i]);
+    /** Creates a regular file exclusively with exactly {@code mode}; stores the exclusive-create verifier if any. */
+    public Inode createFile(Inode dir, String name, int mode, byte[] verifier) throws NfsException {
+        FsObject d = obj(dir);
+        requireDirectory(d);
+        boolean exactMode = At.threadUmaskZero();
+        int fd = -1;
+        try {
+            fd = At.createFile(d.fd, name, mode & 07777);
+            if (!exactMode) {
+                At.fchmod(fd, mode & 07777);
+            }
+            if (verifier != null) {
+                try {
+                    At.setXattr(fd, VERIFIER_XATTR, verifier);
+                } catch (ErrnoException x) {
+                    // no user xattrs here: the in-memory table covers retransmissions until a restart
+                }
+            }
+            // the created fd (read-only: it blocks neither exec nor anything else) becomes the object's fd
+            int created = fd;
+            fd = -1;
+            return adopt(dir.export(), d, name, created);
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
+        } finally {
+            At.close(fd);
+            Reference.reachabilityFence(d);
+        }
+    }
+
+    /** The exclusive-create verifier stored on a file (null if none or unreadable). */
+    public byte[] verifierOf(Inode file) {
+        try {
+            int fd = reopen(file, LinuxCalls.O_RDONLY | LinuxCalls.O_NONBLOCK);
+            try {
+                return At.getXattr(fd, VERIFIER_XATTR, 64);
+            } finally {
+                At.close(fd);
+            }
+        } catch (NfsException | ErrnoException x) {
+            return null;
+        }
+    }
+
+    public Inode mkdir(Inode dir, String name, int mode) throws NfsException {
+        FsObject d = obj(dir);
+        requireDirectory(d);
+        boolean exactMode = At.threadUmaskZero();
+        try {
+            At.mkdir(d.fd, name, mode & 07777);
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
+        } finally {
+            Reference.reachabilityFence(d);
+        }
+        Inode made = find(dir, name, null, false);
+        if (!exactMode || (mode & 06000) != 0) {
+            // mkdir(2) keeps neither setuid nor setgid from its mode argument
+            setMode(made, (stat(made).mode() | mode) & 07777);
+        }
+        return made;
+    }
+
+    public Inode symlink(Inode dir, String name, String target) throws NfsException {
+        FsObject d = obj(dir);
+        requireDirectory(d);
+        try {
+            At.symlink(d.fd, name, target);
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
+        } finally {
+            Reference.reachabilityFence(d);
+        }
+        return find(dir, name, null, false);
+    }
+
+    public Inode mknod(Inode dir, String name, int mode, long dev) throws NfsException {
+        FsObject d = obj(dir);
+        requireDirectory(d);
+        boolean exactMode = At.threadUmaskZero();
+        try {
+            At.mknod(d.fd, name, mode, dev);
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
+        } catch (IllegalArgumentException x) {
+            throw new NfsException(NfsStatus.INVAL, x.getMessage());
+        } finally {
+            Reference.reachabilityFence(d);
+        }
+        Inode made = find(dir, name, null, false);
+        if (!exactMode) {
+            setMode(made, mode & 07777);
+        }
+        return made;
+    }
+
+    /** unlink or rmdir of one name; returns what was removed (its attributes just before). */
+    public Stat remove(Inode dir, String name) throws NfsException {
+        FsObject d = obj(dir);
+        requireDirectory(d);
+        try {
+            io.edgenfsd.vfs.linux.Stat victim = At.statAt(d.fd, name);
+            if (victim == null) {
+                throw new NfsException(NfsStatus.NOENT, name);
+            }
+            if (isAnyRoot(victim.dev(), victim.ino())) {
+                throw new NfsException(NfsStatus.ACCESS, "cannot remove an export's root");
+            }
+            boolean isDir = victim.isDirectory();
+            try {
+                At.unlink(d.fd, name, isDir);
+            } catch (ErrnoException x) {
+                if (x.errno() != At.EISDIR && x.errno() != At.ENOTDIR) {
+                    throw x;
+                }
+                At.unlink(d.fd, name, !isDir); // replaced by the other kind meanwhile
+            }
+            if (victim.nlink() <= 1 || isDir) {
+                cache.forget(victim.dev(), victim.ino());
+            }
+            return toStat(victim);
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
+        } finally {
+            Reference.reachabilityFence(d);
+        }
+    }
+
+    /** What a rename did: nothing (two names of one file), or moved, replacing {@code replaced} if not null. */
+    public record Renamed(boolean changed, Stat replaced) {
+    }
+
+    public Renamed rename(Inode from, String oldName, Inode to, String newName) throws NfsException {
+        FsObject f = obj(from);
+        FsObject t = obj(to);
+        requireDirectory(f);
+        requireDirectory(t);
+        try {
+            io.edgenfsd.vfs.linux.Stat moving = At.statAt(f.fd, oldName);
+            if (moving == null) {
+                throw new NfsException(NfsStatus.NOENT, oldName);
+            }
+            io.edgenfsd.vfs.linux.Stat replaced = At.statAt(t.fd, newName);
+            if (isAnyRoot(moving.dev(), moving.ino()) || replaced != null && isAnyRoot(replaced.dev(), replaced.ino())) {
+                throw new NfsException(NfsStatus.XDEV, "export roots cannot be renamed");
+            }
+            if (replaced != null && replaced.dev() == moving.dev() && replaced.ino() == moving.ino()) {
+                return new Renamed(false, null); // two names of one file: success with no change (section 18.26.4)
+            }
+            At.rename(f.fd, oldName, t.fd, newName);
+            handles.renamed(f, oldName, t, newName);
+            modified(from);
+            modified(to);
+            modifiedAt(t, newName);
+            if (replaced != null && (replaced.nlink() <= 1 || replaced.isDirectory())) {
+                cache.forget(replaced.dev(), replaced.ino());
+            }
+            return new Renamed(true, replaced == null ? null : toStat(replaced));
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
+        } finally {
+            Reference.reachabilityFence(f);
+            Reference.reachabilityFence(t);
+        }
+    }
+
+    /**
+     * A new name for a file. linkat of an fd (AT_EMPTY_PATH) needs CAP_DAC_READ_SEARCH, which the caller's
+     * identity lacks, so the kernel's checks are made first as the caller: write and search permission on
+     * the directory, and protected_hardlinks' rule (own the file, or may read and write a plain one).
+     */
+    public void link(Inode file, Inode dir, String name) throws NfsException {
+        FsObject o = obj(file);
+        FsObject d = obj(dir);
+        if (o.isDirectory()) {
+            throw new NfsException(NfsStatus.ISDIR);
+        }
+        requireDirectory(d);
+        try {
+            int fsuid = ThreadCredentials.supported() ? ThreadCredentials.currentFsuid() : LinuxCalls.geteuid();
+            if (fsuid != 0) {
+                checkAccess(d, At.W_OK | At.X_OK);
+                io.edgenfsd.vfs.linux.Stat st = At.fstat(o.fd);
+                if (st.uid() != fsuid) {
+                    boolean plain = st.isRegularFile() && (st.mode() & 04000) == 0 && (st.mode() & 02010) != 02010;
+                    if (!plain) {
+                        throw new NfsException(NfsStatus.PERM, "protected hard link");
+                    }
+                    checkAccess(o, At.R_OK | At.W_OK);
+                }
+            }
+            try (ThreadIdentity.Suspended s = identity.suspend()) {
+                At.linkEmpty(o.fd, d.fd, name);
+            }
+            modified(dir);
+            modified(file);
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
+        } finally {
+            Reference.reachabilityFence(o);
+            Reference.reachabilityFence(d);
+        }
+    }
+
+    public String readlink(Inode i) throws NfsException {
+        if (i.isPseudo()) {
+            throw new NfsException(NfsStatus.INVAL, "not a symbolic link");
+        }
+        FsObject o = obj(i);
+        if (o.type != Stat.S_IFLNK) {
+            throw new NfsException(NfsStatus.INVAL, "not a symbolic link");
+        }
+        try {
+            return new String(At.readlink(o.fd), StandardCharsets.UTF_8);
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
+        } finally {
+            Reference.reachabilityFence(o);
+        }
+    }
+
+    // ----- access and I/O descriptors -----
+
+    /** EACCES (NFS4ERR_ACCESS) unless the thread's identity may access the object as {@code mask} (R_OK...). */
+    public void checkAccess(Inode i, int mask) throws NfsException {
+        if (i.isPseudo()) {
+            return;
+        }
+        try {
+            checkAccess(obj(i), mask);
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
+        }
+    }
+
+    private static void checkAccess(FsObject o, int mask) throws ErrnoException, NfsException {
+        try {
+            if (At.access(o.fd, mask)) {
+                return;
+            }
+            // no faccessat2 (Linux < 5.8): the mode bits, as the kernel reads them without ACLs
+            io.edgenfsd.vfs.linux.Stat st = At.fstat(o.fd);
+            int uid = ThreadCredentials.supported() ? ThreadCredentials.currentFsuid() : LinuxCalls.geteuid();
+            if (uid == 0) {
+                return;
+            }
+            int bits;
+            if (st.uid() == uid) {
+                bits = st.mode() >> 6;
+            } else if (inGroup(st.gid())) {
+                bits = st.mode() >> 3;
+            } else {
+                bits = st.mode();
+            }
+            if ((bits & mask & 7) != (mask & 7)) {
+                throw new NfsException(NfsStatus.ACCESS);
+            }
+        } finally {
+            Reference.reachabilityFence(o);
+        }
+    }
+
+    private static boolean inGroup(int gid) {
+        if (!ThreadCredentials.supported()) {
+            return gid == LinuxCalls.getegid();
+        }
+        if (ThreadCredentials.currentFsgid() == gid) {
+            return true;
+        }
+        for (int g : ThreadCredentials.currentGroups()) {
+            if (g == gid) {
+                return true;
             }
         }
-        return s;
+        return false;
     }
 
-    public void createFile(Path p, int mode, boolean exclusive) throws NfsException {
+    /** A real fd of the object, opened from its handle (never a path) as the server; the caller closes it. */
+    private int reopen(Inode i, int flags) throws NfsException {
+        FsObject o = obj(i);
+        try (ThreadIdentity.Suspended s = identity.suspend()) {
+            return handles.reopen(i.export(), i.handleBytes(), o, flags);
+        } finally {
+            Reference.reachabilityFence(o);
+        }
+    }
+
+    /**
+     * A channel for READ/WRITE/COMMIT, opened from the handle as the server (the caller's permission was
+     * checked at OPEN, or just now with {@link #checkAccess}); owned by the caller ({@link OpenFiles}).
+     */
+    FileChannel openChannel(Inode file, boolean write) throws NfsException {
+        int fd = reopen(file, write ? LinuxCalls.O_RDWR : LinuxCalls.O_RDONLY);
+        return FdChannels.of(fd, write);
+    }
+
+    // ----- attribute changes (as the caller: the kernel checks ownership and permission) -----
+
+    /**
+     * truncate to {@code size}. {@code opened}: the caller holds an OPEN for writing (permission was checked
+     * then); otherwise the caller must have write permission now. The truncate itself runs as the caller.
+     */
+    public void setSize(Inode i, long size, boolean opened) throws NfsException {
+        FsObject o = obj(i);
+        if (o.isDirectory()) {
+            throw new NfsException(NfsStatus.ISDIR);
+        }
+        if (o.type != Stat.S_IFREG) {
+            throw new NfsException(NfsStatus.INVAL, "size of a non-regular file");
+        }
+        if (!opened) {
+            checkAccess(i, At.W_OK);
+        }
+        int fd = reopen(i, LinuxCalls.O_WRONLY);
         try {
-            Files.newByteChannel(p, exclusive ? EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
-                    : EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-                    PosixFilePermissions.asFileAttribute(fromMode(mode))).close();
-            if ((mode & 07000) != 0) {
-                Files.setAttribute(p, "unix:mode", mode & 07777);
+            At.ftruncate(fd, size);
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
+        } finally {
+            At.close(fd);
+        }
+    }
+
+    public void setMode(Inode i, int mode) throws NfsException {
+        FsObject o = obj(i);
+        if (o.type == Stat.S_IFLNK) {
+            throw new NfsException(NfsStatus.INVAL, "the mode of a symbolic link cannot be set");
+        }
+        try {
+            if (At.chmodEmpty(o.fd, mode & 07777)) {
+                return;
             }
-        } catch (IOException e) {
-            throw Errno.toNfs(e);
-        }
-    }
-
-    public void mkdir(Path p, int mode) throws NfsException {
-        try {
-            Files.createDirectory(p, PosixFilePermissions.asFileAttribute(fromMode(mode)));
-            if ((mode & 07000) != 0) {
-                int current = (Integer) Files.getAttribute(p, "unix:mode", NOFOLLOW);
-                Files.setAttribute(p, "unix:mode", (current | mode) & 07777);
+            // no fchmodat2 (Linux < 6.6): fchmod on a real fd, for the types that can be opened harmlessly
+            if (o.type != Stat.S_IFREG && o.type != Stat.S_IFDIR && o.type != Stat.S_IFIFO) {
+                throw new NfsException(NfsStatus.NOTSUPP, "mode of a device or socket needs Linux 6.6");
             }
-        } catch (IOException e) {
-            throw Errno.toNfs(e);
-        }
-    }
-
-    public void symlink(Path p, String target) throws NfsException {
-        try {
-            Posix.symlink(p, target);
-        } catch (IOException e) {
-            throw Errno.toNfs(e);
-        }
-    }
-
-    public String readlink(Path p) throws NfsException {
-        try {
-            return Posix.readlink(p);
-        } catch (IOException e) {
-            throw Errno.toNfs(e);
-        }
-    }
-
-    public void mknod(Path p, int mode, long dev) throws NfsException {
-        try {
-            io.edgenfsd.vfs.linux.LinuxCalls.mknod(p, mode, dev);
-        } catch (IOException e) {
-            throw Errno.toNfs(e);
-        }
-    }
-
-    public void remove(Path p) throws NfsException {
-        try {
-            Files.delete(p);
-        } catch (IOException e) {
-            throw Errno.toNfs(e);
-        }
-    }
-
-    public void rename(Path from, Path to) throws NfsException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-            handles.renamed(from, to);
-        } catch (IOException e) {
-            throw Errno.toNfs(e);
-        }
-    }
-
-    public void link(Path existing, Path newLink) throws NfsException {
-        try {
-            Files.createLink(newLink, existing);
-        } catch (IOException e) {
-            throw Errno.toNfs(e);
-        }
-    }
-
-    // ----- attribute changes -----
-
-    public void setMode(Path p, int mode) throws NfsException {
-        try {
-            if (!KernelHandleStore.isDetached(p) && lstat(p).isSymlink()) {
-                throw new NfsException(NfsStatus.INVAL, "the mode of a symbolic link cannot be set");
+            int fd = o.isDirectory() ? At.reopenDirectory(o.fd) : reopen(i, LinuxCalls.O_RDONLY | LinuxCalls.O_NONBLOCK);
+            try {
+                At.fchmod(fd, mode & 07777);
+            } finally {
+                At.close(fd);
             }
-            Posix.chmod(p, mode & 07777);
-        } catch (IOException e) {
-            throw Errno.toNfs(e);
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
+        } finally {
+            Reference.reachabilityFence(o);
         }
     }
 
-    public void setOwner(Path p, int uid, int gid) throws NfsException {
+    /** chown; -1 leaves uid or gid alone. A symbolic link's own owner is changed. */
+    public void setOwner(Inode i, int uid, int gid) throws NfsException {
+        onFd(i, fd -> At.fchownEmpty(fd, uid, gid));
+    }
+
+    /** A system call on an object's fd, the object kept reachable until it returns. */
+    private interface FdCall {
+        void run(int fd) throws ErrnoException;
+    }
+
+    private void onFd(Inode i, FdCall call) throws NfsException {
+        FsObject o = obj(i);
         try {
-            if (uid != -1) {
-                Files.setAttribute(p, "unix:uid", uid, linkOptions(p));
-            }
-            if (gid != -1) {
-                Files.setAttribute(p, "unix:gid", gid, linkOptions(p));
-            }
-        } catch (IOException e) {
-            throw Errno.toNfs(e);
+            call.run(o.fd);
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
+        } finally {
+            Reference.reachabilityFence(o);
         }
     }
 
-    public void setSize(Path p, long size) throws NfsException {
-        try {
-            Posix.truncate(p, size);
-        } catch (IOException e) {
-            throw Errno.toNfs(e);
-        }
-    }
-
-    /** Sets times in nanoseconds, or {@link Posix#UTIME_NOW} / {@link Posix#UTIME_OMIT}. */
-    public void setTimes(Path p, long atimeNs, long mtimeNs) throws NfsException {
-        try {
-            Posix.setTimes(p, atimeNs, mtimeNs, KernelHandleStore.isDetached(p));
-        } catch (IOException e) {
-            throw Errno.toNfs(e);
-        }
-    }
-
-    /** Objects reached through /proc/self/fd/N must be followed; everything else must not be. */
-    private static LinkOption[] linkOptions(Path p) {
-        return KernelHandleStore.isDetached(p) ? new LinkOption[0] : NOFOLLOW;
+    /** Sets times in nanoseconds, or {@link At#UTIME_NOW} / {@link At#UTIME_OMIT}; 64-bit on every architecture. */
+    public void setTimes(Inode i, long atimeNs, long mtimeNs) throws NfsException {
+        onFd(i, fd -> At.setTimes(fd, atimeNs, mtimeNs));
     }
 
     // ----- durability -----
@@ -469,7 +996,7 @@ public final class LocalFs {
         long done;                                          // guarded by fsyncLock: changes an fsync covered
     }
 
-    private final ConcurrentHashMap<Path, DirSync> dirSyncs = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<FileKey, DirSync> dirSyncs = new ConcurrentHashMap<>();
 
     /** Directories with a {@link #syncDirectory} in progress (entries go away when their callers return). */
     int directorySyncsInProgress() {
@@ -482,8 +1009,9 @@ public final class LocalFs {
      * caller that finds such an fsync finished returns without its own (what knfsd gets from the journal's
      * group commit, but without one fsync system call per change).
      */
-    public void syncDirectory(Path dir) throws NfsException {
-        DirSync d = dirSyncs.compute(dir, (k, v) -> {
+    public void syncDirectory(Inode dir) throws NfsException {
+        FileKey k = new FileKey(dir.key().dev(), dir.key().ino());
+        DirSync d = dirSyncs.compute(k, (key, v) -> {
             DirSync x = v == null ? new DirSync() : v;
             x.users++;
             return x;
@@ -501,23 +1029,38 @@ public final class LocalFs {
                 d.fsyncLock.unlock();
             }
         } finally {
-            dirSyncs.compute(dir, (k, v) -> --v.users == 0 ? null : v);
+            dirSyncs.compute(k, (key, v) -> --v.users == 0 ? null : v);
         }
     }
 
     /**
-     * Makes a file's data and metadata, or a directory's entries, durable (fsync). Objects that cannot be
-     * opened safely (symlinks, fifos, devices) are made durable through their directory.
+     * Makes a file's data and metadata, or a directory's entries, durable (fsync). Symbolic links, fifos
+     * and devices cannot be opened for fsync without side effects; their metadata reaches the disk with
+     * the next journal commit (their creation is made durable by the directory's fsync).
      */
-    public void sync(Path p, boolean metadata) throws NfsException {
-        Stat st = lstat(p);
-        Path target = st.isRegular() || st.isDirectory() || KernelHandleStore.isDetached(p) ? p : p.getParent();
-        try (FileChannel ch = FileChannel.open(target, StandardOpenOption.READ)) {
-            ch.force(metadata);
+    public void sync(Inode i, boolean metadata) throws NfsException {
+        FsObject o = obj(i);
+        int fd = -1;
+        try {
+            if (o.isDirectory()) {
+                fd = At.reopenDirectory(o.fd);
+            } else if (o.type == Stat.S_IFREG) {
+                fd = reopen(i, LinuxCalls.O_RDONLY);
+            } else {
+                return;
+            }
+            At.fsync(fd, metadata);
             SyncStats.fsynced();
-        } catch (IOException e) {
-            throw Errno.toNfs(e);
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
+        } finally {
+            At.close(fd);
+            Reference.reachabilityFence(o);
         }
     }
 
+    /** Open object descriptors and cache size, for tests. */
+    int cachedObjects() {
+        return cache.size();
+    }
 }

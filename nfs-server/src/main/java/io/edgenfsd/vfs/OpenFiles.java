@@ -4,15 +4,14 @@ import io.edgenfsd.status.NfsException;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 
 /**
  * Open file channels per (file, access), so READ and WRITE do not open and close the file each time.
- * Bounded: the least recently used unused channel is closed when the cache is full. Callers open them
- * with the server's identity; permission was checked at OPEN time, as knfsd and Ganesha do.
+ * Bounded: the least recently used unused channel is closed when the cache is full. Channels are opened
+ * from the file's handle (never a path) as the server; permission was checked at OPEN time, or by the
+ * caller with {@link LocalFs#checkAccess} for anonymous I/O, as knfsd and Ganesha do.
  */
 public final class OpenFiles {
     private record Key(FileKey file, boolean write) {
@@ -49,14 +48,21 @@ public final class OpenFiles {
     }
 
     private final int max;
+    private final LocalFs fs;
     private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
 
-    public OpenFiles(int max) {
-        this.max = max;
+    /** Whether channels can go to Netty as sendfile regions (the JDK's own channels; see FdChannels). */
+    public static boolean zeroCopy() {
+        return io.edgenfsd.vfs.linux.FdChannels.nativeChannels();
     }
 
-    public Lease acquire(FileKey file, Path path, boolean write) throws NfsException {
-        Key key = new Key(file, write);
+    public OpenFiles(int max, LocalFs fs) {
+        this.max = max;
+        this.fs = fs;
+    }
+
+    public Lease acquire(Inode file, boolean write) throws NfsException {
+        Key key = new Key(file.key(), write);
         synchronized (this) {
             Entry e = entries.get(key);
             if (e != null) {
@@ -64,13 +70,7 @@ public final class OpenFiles {
                 return new Lease(e);
             }
         }
-        FileChannel ch;
-        try {
-            ch = write ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
-                    : FileChannel.open(path, StandardOpenOption.READ);
-        } catch (IOException ex) {
-            throw Errno.toNfs(ex);
-        }
+        FileChannel ch = fs.openChannel(file, write);
         synchronized (this) {
             Entry e = entries.get(key);
             if (e != null) {

@@ -1,5 +1,6 @@
 package io.edgenfsd.xdr;
 
+import io.edgenfsd.status.NfsException;
 import io.edgenfsd.vfs.Stat;
 
 /**
@@ -130,12 +131,33 @@ public final class Attributes {
 
         String group(int gid);
 
-        /** {files_avail, files_free, files_total, space_avail, space_free, space_total}. */
-        long[] fsUsage();
+        /**
+         * {files_avail, files_free, files_total, space_avail, space_free, space_total}; a failure to read
+         * them is an error (never "0 bytes free").
+         */
+        long[] fsUsage() throws NfsException;
+    }
+
+    /** The attr_vals of fattr4 for {@code bitmap}, as bytes (VERIFY/NVERIFY compare them with the client's). */
+    public static byte[] values(int[] bitmap, AttrSource src) throws NfsException {
+        io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.buffer(256);
+        try {
+            encode(new XdrEncoder(buf), bitmap, src, -1);
+            XdrDecoder mine = new XdrDecoder(buf);
+            mine.readBitmap();
+            return mine.readOpaque(buf.readableBytes());
+        } finally {
+            buf.release();
+        }
     }
 
     /** Writes fattr4 for the requested attributes that we support. */
-    public static void encode(XdrEncoder out, int[] requested, AttrSource src, int rdattrError) {
+    public static void encode(XdrEncoder out, int[] requested, AttrSource src, int rdattrError)
+            throws NfsException {
+        Stat st = src.stat();
+        long[] usage = st != null && (isSet(requested, FILES_AVAIL) || isSet(requested, FILES_FREE)
+                || isSet(requested, FILES_TOTAL) || isSet(requested, SPACE_AVAIL) || isSet(requested, SPACE_FREE)
+                || isSet(requested, SPACE_TOTAL)) ? src.fsUsage() : null; // before any byte is written
         int[] returned = new int[SUPPORTED.length];
         int bitmapPos = out.position();
         out.writeInt(SUPPORTED.length);
@@ -144,8 +166,6 @@ public final class Attributes {
         }
         int lenPos = out.position();
         out.writeInt(0);
-        long[] usage = null;
-        Stat st = src.stat();
         for (int bit : SUPPORTED_LIST) {
             if (!isSet(requested, bit)) {
                 continue;
@@ -155,11 +175,6 @@ public final class Attributes {
             }
             if (st == null && bit != RDATTR_ERROR) {
                 continue;
-            }
-            if (bit >= FILES_AVAIL && bit <= FILES_TOTAL || bit >= SPACE_AVAIL && bit <= SPACE_TOTAL) {
-                if (usage == null) {
-                    usage = src.fsUsage();
-                }
             }
             returned[bit / 32] |= 1 << (bit % 32);
             switch (bit) {

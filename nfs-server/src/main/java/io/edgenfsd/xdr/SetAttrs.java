@@ -12,6 +12,8 @@ public record SetAttrs(int[] bitmap, Long size, Integer mode, String owner, Stri
 
     /** Thrown for a request to set an attribute we do not support or that is read-only. */
     public static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+
         public final boolean unsupported;
 
         Refused(boolean unsupported, String m) {

@@ -92,6 +92,11 @@ public final class XdrDecoder {
         return slice;
     }
 
+    /** An opaque's bytes as views of the transport's buffer (no copy): WRITE hands them to the file. */
+    public java.nio.ByteBuffer[] readOpaqueBuffers(int max) {
+        return readOpaqueSlice(max).nioBuffers();
+    }
+
     public String readString(int max) {
         return new String(readOpaque(max), StandardCharsets.UTF_8);
     }

@@ -4,6 +4,8 @@ import io.edgenfsd.status.NfsStatus;
 
 /** A compound the client's convenience methods sent did not succeed. */
 public final class NfsError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     private final NfsStatus status;
 
     public NfsError(NfsStatus status, String message) {

@@ -31,7 +31,7 @@ class RecordMarkingDecoderTest {
         EmbeddedChannel ch = new EmbeddedChannel(new RecordMarkingDecoder(1024));
         ch.writeInbound(fragment(true, (byte) 1, (byte) 2, (byte) 3));
         assertThat(bytes(ch.readInbound())).containsExactly(1, 2, 3);
-        assertThat((Object) ch.readInbound()).isNull();
+        assertThat(ch.<Object>readInbound()).isNull();
         ch.finishAndReleaseAll();
     }
 
@@ -39,7 +39,7 @@ class RecordMarkingDecoderTest {
     void fragmentsAreJoinedUntilTheLastOne() {
         EmbeddedChannel ch = new EmbeddedChannel(new RecordMarkingDecoder(1024));
         ch.writeInbound(fragment(false, (byte) 1, (byte) 2));
-        assertThat((Object) ch.readInbound()).isNull();
+        assertThat(ch.<Object>readInbound()).isNull();
         ch.writeInbound(fragment(false));
         ch.writeInbound(fragment(true, (byte) 3));
         assertThat(bytes(ch.readInbound())).containsExactly(1, 2, 3);

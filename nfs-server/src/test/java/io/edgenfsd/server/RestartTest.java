@@ -158,9 +158,12 @@ class RestartTest {
     }
 
     @Test
-    void handleOfAFileOutsideTheExportSignedWithTheRightKeyIsStale() throws Exception {
-        Path outside = tmp.resolve("outside.txt");
-        Files.writeString(outside, "secret");
+    void handleOfADirectoryOutsideTheExportSignedWithTheRightKeyIsStale() throws Exception {
+        // A stolen key lets a forger seal a handle for anything; directories are still checked to lie under
+        // the export (their ".." chain must meet its root), since from one a client could walk anywhere.
+        // Non-directories are not (no_subtree_check, as knfsd: their handle carries no parent).
+        Path outside = Files.createDirectories(tmp.resolve("outside-dir"));
+        Files.writeString(outside.resolve("secret"), "secret");
         FileHandleCodec codec = FileHandleCodec.loadOrCreate(stateDir);
         NfsSession s = session("forger", true);
         byte[] exportFh = s.lookupPath(export.toString());
@@ -168,7 +171,8 @@ class RestartTest {
         byte[] forged = codec.encode(exportId, LinuxCalls.nameToHandle(outside, false));
         CompoundReply r = s.compound(c -> c.putfh(forged).getattr(4));
         assertThat(r.status()).isIn(NfsStatus.STALE, NfsStatus.BADHANDLE);
-        CompoundReply read = s.compound(c -> c.putfh(forged).openFh(Op.ACCESS_READ, 0, s.clientId(), s.openOwner()));
+        CompoundReply read = s.compound(c -> c.putfh(forged).lookup("secret").openFh(Op.ACCESS_READ, 0, s.clientId(),
+                s.openOwner()));
         assertThat(read.status()).isNotEqualTo(NfsStatus.OK);
     }
 

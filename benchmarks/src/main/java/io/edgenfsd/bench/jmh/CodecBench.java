@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms256m", "-Xmx256m"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms256m", "-Xmx256m", "--add-opens=java.base/java.io=ALL-UNNAMED"})
 public class CodecBench {
     private ByteBuf readArgs, writeArgs, getattrArgs, readdirArgs, out;
     private Attributes.AttrSource source;
@@ -51,8 +51,10 @@ public class CodecBench {
                 .readdir(0, new byte[8], 8192, 32768, CompoundBench.READDIR));
         out = PooledByteBufAllocator.DEFAULT.directBuffer(4096);
         Path tmp = Files.createTempFile(Path.of("/var/tmp"), "edge-jmh-attr", "");
-        Stat st = new io.edgenfsd.vfs.LocalFs(io.edgenfsd.export.ExportTable.fromLines(
-                java.util.List.of("/var/tmp *(rw)"), "bench"), new io.edgenfsd.vfs.InMemoryHandleStore()).lstat(tmp);
+        io.edgenfsd.vfs.LocalFs fs = new io.edgenfsd.vfs.LocalFs(io.edgenfsd.export.ExportTable.fromLines(
+                java.util.List.of(tmp + " *(rw)"), "bench"), new io.edgenfsd.vfs.InMemoryHandleStore(),
+                io.edgenfsd.vfs.ThreadIdentity.NONE);
+        Stat st = fs.stat(fs.exportRoot(fs.exports().exports().get(0)));
         Files.delete(tmp);
         source = new Attributes.AttrSource() {
             public Stat stat() {
@@ -182,7 +184,7 @@ public class CodecBench {
 
     /** fattr4 for the Linux client's GETATTR mask. */
     @Benchmark
-    public int encodeGetattrFattr4() {
+    public int encodeGetattrFattr4() throws io.edgenfsd.status.NfsException {
         out.clear();
         Attributes.encode(new XdrEncoder(out), CompoundBench.GETATTR, source, -1);
         return out.writerIndex();
@@ -190,7 +192,7 @@ public class CodecBench {
 
     /** fattr4 of one READDIR entry (adds rdattr_error and the filehandle). */
     @Benchmark
-    public int encodeReaddirEntryFattr4() {
+    public int encodeReaddirEntryFattr4() throws io.edgenfsd.status.NfsException {
         out.clear();
         Attributes.encode(new XdrEncoder(out), CompoundBench.READDIR, source, 0);
         return out.writerIndex();

@@ -32,7 +32,7 @@ import java.util.function.Consumer;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms256m", "-Xmx256m"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms256m", "-Xmx256m", "--add-opens=java.base/java.io=ALL-UNNAMED"})
 public class CompoundBench {
     /** The Linux client's usual GETATTR mask (type, change, size, fsid, fileid, mode, nlink, owner, group,
      *  rawdev, space_used, times, mounted_on_fileid). */

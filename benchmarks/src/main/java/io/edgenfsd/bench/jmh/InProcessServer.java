@@ -72,8 +72,8 @@ public final class InProcessServer implements AutoCloseable {
         ExportTable exports = ExportTable.fromLines(
                 List.of(root + " *(rw,sync,no_root_squash,insecure)"), "benchmark");
         state = new StateManager(90);
-        LocalFs fs = new LocalFs(exports, new InMemoryHandleStore());
-        openFiles = new OpenFiles(256);
+        LocalFs fs = new LocalFs(exports, new InMemoryHandleStore(), ThreadIdentity.NONE);
+        openFiles = new OpenFiles(256, fs);
         state.onOpenReleased(o -> openFiles.forget(o.file()));
         ServerContext ctx = new ServerContext(state, fs, new IdMapper(), ThreadIdentity.NONE, openFiles, 1 << 20,
                 1 << 20, "edge-nfsd@bench".getBytes(StandardCharsets.UTF_8), s -> { });

@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms256m", "-Xmx256m"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms256m", "-Xmx256m", "--add-opens=java.base/java.io=ALL-UNNAMED"})
 public class IoPathBench {
     @Param({"1048576"})
     public int size;

@@ -88,6 +88,7 @@ public final class Reply {
     }
 
     public static final class NfsError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
         public final int status;
 
         public NfsError(int op, int status) {

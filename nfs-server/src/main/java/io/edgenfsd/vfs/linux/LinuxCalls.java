@@ -279,7 +279,7 @@ public final class LinuxCalls {
     }
 
     /** Binds a class's native methods to libc (JNA direct mapping); false where libc lacks one of them. */
-    private static boolean registerDirect(Class<?> c) {
+    static boolean registerDirect(Class<?> c) {
         try {
             Native.register(c, Platform.C_LIBRARY_NAME);
             return true;
@@ -306,6 +306,26 @@ public final class LinuxCalls {
         }
 
         static native int name_to_handle_at(int dirfd, byte[] path, byte[] handle, int[] mountId, int flags);
+
+        /** name_to_handle_at relative to a directory fd (or of the fd itself with AT_EMPTY_PATH). */
+        static KernelHandle nameToHandleAt(int dirfd, byte[] name, int flags) throws ErrnoException {
+            if (!AVAILABLE) {
+                throw ErrnoException.of(ENOSYS, "name_to_handle_at", "glibc without name_to_handle_at");
+            }
+            byte[] fh = BUFFER.get();
+            ByteBuffer b = ByteBuffer.wrap(fh).order(ByteOrder.nativeOrder());
+            b.putInt(0, KernelHandle.MAX_BYTES);
+            int[] mountId = MOUNT_ID.get();
+            mountId[0] = -1;
+            if (name_to_handle_at(dirfd, name, fh, mountId, flags) != 0) {
+                throw ErrnoException.of(Native.getLastError(), "name_to_handle_at", "fd");
+            }
+            int len = b.getInt(0);
+            if (len <= 0 || len > KernelHandle.MAX_BYTES) {
+                throw ErrnoException.of(EOVERFLOW, "name_to_handle_at", "handle_bytes=" + len);
+            }
+            return new KernelHandle(b.getInt(4), Arrays.copyOfRange(fh, 8, 8 + len), mountId[0]);
+        }
 
         static KernelHandle nameToHandle(Path abs, boolean followSymlinks) throws IOException {
             byte[] fh = BUFFER.get();
@@ -389,50 +409,6 @@ public final class LinuxCalls {
         }
     }
 
-    /**
-     * {@code /proc/self/fd/N}: a path through which Java APIs reach the object an fd refers to (for an O_PATH
-     * fd, {@code Files.newByteChannel(fdPath(fd))} re-opens the object itself, not a name).
-     */
-    public static Path fdPath(int fd) {
-        return Path.of("/proc/self/fd/" + fd);
-    }
-
-    /**
-     * The kernel's current path of the object an fd refers to (readlink of {@code /proc/self/fd/N}). Follows
-     * renames. Caveats: a deleted object reads as {@code "<path> (deleted)"}; an object opened by handle whose
-     * dentry was not in the cache may be "disconnected" and read as a path relative to its filesystem's root.
-     */
-    public static Path readlinkFd(int fd) throws IOException {
-        return Files.readSymbolicLink(fdPath(fd));
-    }
-
-    /** Where an opened object lies relative to an export root; see {@link #locate}. */
-    public enum Location { INSIDE, OUTSIDE, UNKNOWN }
-
-    /**
-     * Whether the object {@code fd} refers to lies under {@code exportRoot}: its current path
-     * ({@link #readlinkFd}) is under the root's real path and that path still names the same inode.
-     * {@code UNKNOWN} when the kernel cannot tell: a non-directory opened by handle whose dentry was not cached
-     * (after a server restart, remount or cache eviction) is "disconnected" and its fd reads as {@code "/"};
-     * also a deleted file, or a rename racing this check. Directories are always reconnected by the kernel, so
-     * for them the answer is never UNKNOWN unless they were deleted.
-     */
-    public static Location locate(int fd, Path exportRoot) throws IOException {
-        Path root = exportRoot.toRealPath();
-        Stat st = fstat(fd);
-        Path p = readlinkFd(fd);
-        Stat there;
-        try {
-            there = lstat(p);
-        } catch (IOException e) {
-            return Location.UNKNOWN;
-        }
-        if (there.ino() != st.ino() || there.dev() != st.dev()) {
-            return Location.UNKNOWN;
-        }
-        return p.startsWith(root) ? Location.INSIDE : Location.OUTSIDE;
-    }
-
     // ---------------------------------------------------------------- mknod, statvfs
 
     /**
@@ -490,6 +466,12 @@ public final class LinuxCalls {
         } catch (LastErrorException e) {
             throw error(e, "statvfs", abs);
         }
+        return parseStatvfs(buf);
+    }
+
+    /** Parses struct statvfs (64-bit) / statvfs64 (32-bit), as statvfs64/fstatvfs64 fill it. */
+    static StatVfs parseStatvfs(Pointer buf) {
+        int w = Arch.CURRENT.wordSize;
         // struct statvfs (64-bit) / statvfs64 (32-bit): unsigned long bsize, frsize; u64 blocks, bfree, bavail,
         // files, ffree, favail; unsigned long fsid; [int unused on 32-bit]; unsigned long flag, namemax; ...
         long bsize = word(buf, 0, w);
@@ -542,6 +524,7 @@ public final class LinuxCalls {
      * than the generic syscall() through an interface proxy. Absent on glibc before 2.28.
      */
     static final class FastStatx {
+        static final int MASK = STATX_BASIC_STATS | STATX_BTIME | STATX_MNT_ID;
         static final boolean AVAILABLE;
 
         static {
@@ -554,7 +537,7 @@ public final class LinuxCalls {
         static native int statx(int dirfd, byte[] path, int flags, int mask, Pointer buf);
     }
 
-    private static final ThreadLocal<Memory> STATX_BUFFER = ThreadLocal.withInitial(() -> new Memory(STATX_SIZE));
+    static final ThreadLocal<Memory> STATX_BUFFER = ThreadLocal.withInitial(() -> new Memory(STATX_SIZE));
 
     private static Stat statxPath(Path abs, int flags) throws IOException {
         return statxPath(abs, flags, false);
@@ -596,7 +579,7 @@ public final class LinuxCalls {
         return parseStatx(b);
     }
 
-    private static Stat parseStatx(Pointer b) {
+    static Stat parseStatx(Pointer b) {
         // struct statx is the same on every architecture (include/uapi/linux/stat.h).
         int mask = b.getInt(0);
         int blksize = b.getInt(4);

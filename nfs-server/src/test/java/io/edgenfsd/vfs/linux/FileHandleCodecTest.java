@@ -211,8 +211,7 @@ class FileHandleCodecTest {
         try {
             int fd = LinuxCalls.openByHandle(mountFd, back, LinuxCalls.O_RDONLY);
             try {
-                assertThat(LinuxCalls.readlinkFd(fd)).isEqualTo(g.toRealPath());
-                assertThat(Files.readString(LinuxCalls.fdPath(fd))).isEqualTo("abc");
+                assertThat(LinuxCalls.fstat(fd).ino()).isEqualTo(LinuxCalls.lstat(g).ino());
             } finally {
                 LinuxCalls.close(fd);
             }
