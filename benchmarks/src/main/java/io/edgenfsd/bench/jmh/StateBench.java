@@ -99,7 +99,7 @@ public class StateBench {
     @Benchmark
     public Object sessionAndSlot() throws NfsException {
         Session s = state.session(sessionId);
-        StateManager.SlotDecision d = state.enterSlot(s, 1, seq2++);
+        StateManager.SlotDecision d = state.enterSlot(s, 1, seq2++, s.client().principal());
         state.leaveSlot(((StateManager.Execute) d).slot(), null);
         return d;
     }
