@@ -457,7 +457,8 @@ public final class LocalFs {
         }
         FsObject d = obj(dir);
         if (!d.isDirectory()) {
-            throw new NfsException(NfsStatus.NOTDIR, dir.toString());
+            // RFC 8881 section 18.14.3: a symbolic link as the current filehandle is NFS4ERR_SYMLINK
+            throw new NfsException(d.type == Stat.S_IFLNK ? NfsStatus.SYMLINK : NfsStatus.NOTDIR, dir.toString());
         }
         if (dir.isExportRoot()) {
             String path = dir.export().path();

@@ -8,6 +8,7 @@ import io.edgenfsd.status.NfsStatus;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -95,6 +96,12 @@ class LookupAndHandlesTest extends ProtocolTestBase {
     }
 
     @Test
+    void lookuppOfASymlinkAnswersSymlink() throws Exception {
+        Files.createSymbolicLink(dir.resolve("l"), Path.of("f"));
+        assertThat(root.compound(c -> c.putfh(dirFh).lookup("l").lookupp()).status()).isEqualTo(NfsStatus.SYMLINK);
+    }
+
+    @Test
     void putfhOfGarbageAnswersBadhandle() {
         byte[] junk = new byte[40];
         Arrays.fill(junk, (byte) 0x5A);
@@ -156,5 +163,12 @@ class LookupAndHandlesTest extends ProtocolTestBase {
         CompoundReply r = root.compound(c -> c.putrootfh().secinfoNoName(0));
         assertThat(r.body(Op.SECINFO_NO_NAME, int[].class)).containsExactly(1);
         assertThat(root.compound(c -> c.putrootfh().secinfoNoName(7)).status()).isEqualTo(NfsStatus.INVAL);
+    }
+
+    @Test
+    void secinfoNoNameOfTheRootsParentAnswersNoentAndOfADirectorysParentAuthSys() {
+        assertThat(root.compound(c -> c.putrootfh().secinfoNoName(1)).status()).isEqualTo(NfsStatus.NOENT);
+        CompoundReply r = root.compound(c -> c.putfh(dirFh).secinfoNoName(1));
+        assertThat(r.body(Op.SECINFO_NO_NAME, int[].class)).containsExactly(1);
     }
 }
