@@ -52,9 +52,8 @@ public final class Lock implements Operation {
         OpenState open;
         LockState existing = null;
         if (newOwner) {
-            if (owner.clientId() != client.clientId()) {
-                throw new NfsException(NfsStatus.STALE_CLIENTID, "lock owner of another client");
-            }
+            // 4.1: the owner's clientid is ignored; the client is the session's (RFC 8881 18.10.3)
+            owner = new LockOwner(client.clientId(), owner.owner());
             State st = state.find(ctx.resolveStateId(openId), client);
             if (!(st instanceof OpenState o)) {
                 throw new NfsException(NfsStatus.BAD_STATEID, "open_to_lock_owner needs an open stateid");

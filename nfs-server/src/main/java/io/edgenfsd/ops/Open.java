@@ -58,7 +58,7 @@ public final class Open implements Operation {
         in.readInt(); // seqid: unused in 4.1 (section 8.13)
         int shareAccess = in.readInt();
         int deny = in.readInt();
-        long ownerClient = in.readLong();
+        in.readLong(); // open_owner4 clientid: ignored in 4.1 (RFC 8881 18.16.3), the session names the client
         byte[] ownerBytes = in.readOpaque(1024);
         int openType = in.readInt();
         int createMode = -1;
@@ -104,9 +104,6 @@ public final class Open implements Operation {
             throw new NfsException(NfsStatus.NOTSUPP, "delegation reclaim");
         }
         ClientRecord client = ctx.client();
-        if (ownerClient != client.clientId()) {
-            throw new NfsException(NfsStatus.STALE_CLIENTID, "open owner of another client");
-        }
         LocalFs fs = ctx.server().fs();
         Inode cur = ctx.current();
         boolean reclaim = claim == CLAIM_PREVIOUS;
