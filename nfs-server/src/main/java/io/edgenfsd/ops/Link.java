@@ -43,7 +43,10 @@ public final class Link implements Operation {
         lock.lock();
         try {
             before = fs.lstat(dir.path()).change();
-            fs.link(file.path(), p);
+            // a new name of a file others hold delegations on recalls them (RFC 8881 10.4.6)
+            try (var conflict = ctx.server().delegations().conflict(ctx.client(), file.key(), true)) {
+                fs.link(file.path(), p);
+            }
             fs.modified(dir.path());
             fs.modified(file.path());
             after = fs.lstat(dir.path()).change();

@@ -39,7 +39,10 @@ public final class Remove implements Operation {
         try {
             before = fs.lstat(dir.path()).change();
             victim = fs.lstat(p);
-            fs.remove(p);
+            // removing a name of a file others hold delegations on recalls them (RFC 8881 10.4.6)
+            try (var conflict = ctx.server().delegations().conflict(ctx.client(), victim.key(), true)) {
+                fs.remove(p);
+            }
             fs.modified(dir.path());
             after = fs.lstat(dir.path()).change();
         } finally {

@@ -60,7 +60,12 @@ public final class Rename implements Operation {
                 replaced = null;
             }
             if (replaced == null || replaced.ino() != moving.ino() || replaced.dev() != moving.dev()) {
-                fs.rename(src, dst);
+                // renaming a file, or over one, that others hold delegations on recalls them (10.4.6)
+                try (var c1 = ctx.server().delegations().conflict(ctx.client(), moving.key(), true);
+                     var c2 = replaced == null ? null
+                             : ctx.server().delegations().conflict(ctx.client(), replaced.key(), true)) {
+                    fs.rename(src, dst);
+                }
                 fs.modified(from.path());
                 fs.modified(to.path());
                 fs.modified(dst);

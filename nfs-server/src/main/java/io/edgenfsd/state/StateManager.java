@@ -382,6 +382,17 @@ public final class StateManager {
         return o;
     }
 
+    /** The opens of {@code file} now, of every client (for the delegation checks of OPEN). */
+    public synchronized List<OpenState> opensOf(FileKey file) {
+        List<OpenState> l = new ArrayList<>();
+        for (State st : states.values()) {
+            if (st instanceof OpenState o && !o.closed && o.file.equals(file)) {
+                l.add(o);
+            }
+        }
+        return l;
+    }
+
     public synchronized StateId downgrade(OpenState o, int access, int deny) throws NfsException {
         synchronized (o) {
             if ((access & ~o.access) != 0 || (deny & ~o.deny) != 0 || access == 0) {

@@ -22,8 +22,15 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts a server with the given exports(5) lines; the state directory is created under {@code stateDir}. */
     public static TestServer start(Path stateDir, int maxIo, String... exportLines) throws Exception {
+        return startWithLease(stateDir, maxIo, 90, exportLines);
+    }
+
+    /** As {@link #start}, with a lease of {@code leaseSeconds} (short leases for expiry and revocation tests). */
+    public static TestServer startWithLease(Path stateDir, int maxIo, int leaseSeconds, String... exportLines)
+            throws Exception {
         Files.createDirectories(stateDir);
-        NfsServer s = new NfsServer(new ServerConfig(InetAddress.getLoopbackAddress(), 0, stateDir, 90, 0, maxIo, 8),
+        NfsServer s = new NfsServer(new ServerConfig(InetAddress.getLoopbackAddress(), 0, stateDir, leaseSeconds, 0,
+                maxIo, 8),
                 ExportsConfig.load(List.of(), List.of(exportLines)));
         InetSocketAddress a = s.start();
         return new TestServer(s, a);
