@@ -13,8 +13,8 @@ public final class Session {
     private final Slot[] slots;
     private final ChannelAttrs fore;
     private final ChannelAttrs back;
-    private final int callbackProgram;
-    private final CallbackSecurity callbackSecurity;
+    private volatile int callbackProgram;
+    private volatile CallbackSecurity callbackSecurity;
     private final Set<RpcConnection> connections = ConcurrentHashMap.newKeySet();
     private volatile RpcConnection backChannel;
     private int callbackSequence;
@@ -64,6 +64,12 @@ public final class Session {
 
     public CallbackSecurity callbackSecurity() {
         return callbackSecurity;
+    }
+
+    /** BACKCHANNEL_CTL (RFC 8881 section 18.33): a new callback program and security for later callbacks. */
+    public void changeCallback(int program, CallbackSecurity security) {
+        callbackProgram = program;
+        callbackSecurity = security;
     }
 
     public void bindFore(RpcConnection c) {
