@@ -14,6 +14,12 @@
 #    writing (so no delegation can be granted), then again with delegations: GETATTR and OPEN counts
 #    (nfsstat -c, A's mountstats) must fall.
 . /job/lib.sh
+# run.sh's Ganesha configuration grants no delegations (Ganesha's default): against it the workload checks
+# what holds for any server (two client ids, B's data seen by A) and reports the counts without asserting
+# the delegation-specific ones.
+deleg_check() {  # MESSAGE: fail against edge-nfsd, report against another server
+  if [ "$SERVER_KIND" = edge ]; then fail "$1"; else echo "note ($SERVER_KIND grants no delegations here): $1"; fi
+}
 A=/mnt/da
 B=/mnt/db
 mnt "$EXP_RW" $A
@@ -80,8 +86,8 @@ t1=$(date +%s%N)
 write_ms=$(( (t1 - t0) / 1000000 ))
 ret1=$(mountstat $A DELEGRETURN)
 echo "A's DELEGRETURN count: before $ret0, after $ret1; B's write took $write_ms ms"
-[ "$ret1" -gt "$ret0" ] || fail "A sent no DELEGRETURN: it held no delegation, or the server did not recall it"
-ok "A returned its delegation when B wrote"
+if [ "$ret1" -gt "$ret0" ]; then ok "A returned its delegation when B wrote"
+else deleg_check "A sent no DELEGRETURN: it held no delegation, or the server did not recall it"; fi
 expect_eq "A sees B's data after the recall" "$(cat $A/$D/f)" v2
 [ "$write_ms" -lt 15000 ] || fail "B's write took $write_ms ms: the recall did not complete (revoked after a lease?)"
 ok "B's write waited $write_ms ms for the recall"
@@ -119,8 +125,9 @@ off_attr=$((off_o + off_on + off_g)) on_attr=$((on_o + on_on + on_g))
 echo "RESULT A, 200 open+read+close+stat: without delegations OPEN $off_o OPEN_NOATTR $off_on CLOSE $off_c" \
   "GETATTR $off_g (nfsstat -c getattr $off_ng); with: OPEN $on_o OPEN_NOATTR $on_on CLOSE $on_c GETATTR $on_g" \
   "(nfsstat -c getattr $on_ng); GETATTRs sent (alone or in an OPEN compound): $off_attr -> $on_attr"
-[ $((on_attr * 5)) -lt "$off_attr" ] || fail "delegations did not cut A's GETATTRs ($off_attr without, $on_attr with)"
-ok "delegations cut A's GETATTRs from $off_attr to $on_attr and CLOSEs from $off_c to $on_c"
+if [ $((on_attr * 5)) -lt "$off_attr" ]; then
+  ok "delegations cut A's GETATTRs from $off_attr to $on_attr and CLOSEs from $off_c to $on_c"
+else deleg_check "delegations did not cut A's GETATTRs ($off_attr without, $on_attr with)"; fi
 rm -rf "${A:?}/$D"
 cd /
 umount $B || fail "umount $B"
