@@ -46,6 +46,8 @@ public final class Quantity implements Comparable<Quantity> {
 
     /** Thrown for a string that Kubernetes' ParseQuantity rejects. */
     public static final class InvalidQuantityException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
         InvalidQuantityException(String input, String why) {
             super("invalid quantity \"" + input + "\": " + why);
         }

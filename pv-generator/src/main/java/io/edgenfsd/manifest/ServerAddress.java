@@ -48,6 +48,8 @@ public final class ServerAddress {
 
     /** No usable address; the message says what to do. */
     public static final class NoAddressException extends Exception {
+        private static final long serialVersionUID = 1L;
+
         NoAddressException(String message) {
             super(message);
         }

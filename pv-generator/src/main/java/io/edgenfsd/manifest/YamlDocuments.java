@@ -20,6 +20,8 @@ public final class YamlDocuments {
 
     /** A syntax error, with the 1-based document and line where it was found. */
     public static final class SyntaxError extends Exception {
+        private static final long serialVersionUID = 1L;
+
         public final int document;
 
         SyntaxError(int document, String message) {

@@ -69,8 +69,8 @@ final class KubernetesSchema {
     static List<HasMetadata> validateJson(String json) throws Exception {
         JsonNode root = MAPPER.readTree(json);
         List<HasMetadata> out = new ArrayList<>();
-        if ("List".equals(root.path("kind").asText())) {
-            assertThat(root.path("apiVersion").asText()).isEqualTo("v1");
+        if ("List".equals(root.path("kind").asString())) {
+            assertThat(root.path("apiVersion").asString()).isEqualTo("v1");
             for (JsonNode item : root.path("items")) {
                 out.add(validate(item));
             }
@@ -81,7 +81,7 @@ final class KubernetesSchema {
     }
 
     static HasMetadata validate(JsonNode tree) {
-        String kind = tree.path("kind").asText();
+        String kind = tree.path("kind").asString();
         Class<? extends HasMetadata> type;
         switch (kind) {
             case "PersistentVolume": type = PersistentVolume.class; break;
