@@ -31,7 +31,7 @@ KEEP=0
 ALL_WORKLOADS=(
   "basic_ops 240" "mount_default 180" "squash 180" "perms 180" "ro_export 120" "refused_client 240"
   "sparse 300" "locks 300" "sqlite 600" "fio 300" "tar 900" "bigdir 1200"
-  "crash_write 600" "restart_lock 600" "host_rename 300"
+  "crash_write 600" "restart_lock 600" "host_rename 300" "delegations 480"
 )
 
 

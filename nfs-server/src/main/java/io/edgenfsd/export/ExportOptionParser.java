@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>with effect (carried in {@link ExportOptions}): {@code rw ro sync async root_squash no_root_squash
  *       all_squash no_all_squash anonuid= anongid= secure insecure crossmnt nocrossmnt nohide hide fsid=
- *       subtree_check no_subtree_check wdelay no_wdelay};</li>
+ *       subtree_check no_subtree_check wdelay no_wdelay}, and edge-nfsd's own {@code delegations no_delegations}
+ *       (whether OPEN may grant delegations on this export; default on);</li></li>
  *   <li>recorded for the server to enforce: {@code mountpoint}, {@code mp}, {@code mountpoint=PATH},
  *       {@code mp=PATH} ({@link Export#mountpoint()}); edge-nfsd's own {@code capacity=QUANTITY} (a
  *       Kubernetes quantity of bytes such as {@code 5Gi} or {@code 500M}: the volume's size, see
@@ -59,6 +60,7 @@ final class ExportOptionParser {
         String fsid;
         boolean subtreeCheck;
         boolean wdelay;
+        boolean delegations;
         /** null: not requested; "": the export path itself must be a mount point; else that path. */
         String mountpoint;
         /** capacity= in bytes, or null when not given. */
@@ -78,6 +80,7 @@ final class ExportOptionParser {
             b.fsid = o.fsid();
             b.subtreeCheck = o.subtreeCheck();
             b.wdelay = o.wdelay();
+            b.delegations = o.delegations();
             return b;
         }
 
@@ -90,7 +93,7 @@ final class ExportOptionParser {
 
         ExportOptions build() {
             return new ExportOptions(readOnly, sync, rootSquash, allSquash, anonUid, anonGid, secure, crossmnt,
-                    noHide, fsid, subtreeCheck, wdelay);
+                    noHide, fsid, subtreeCheck, wdelay, delegations);
         }
     }
 
@@ -146,6 +149,8 @@ final class ExportOptionParser {
             case "pnfs", "no_pnfs" -> noEffect(opt, "this server does not offer pNFS layouts");
             case "security_label" -> noEffect(opt, "this server does not serve security labels");
             case "mountpoint", "mp" -> b.mountpoint = "";
+            case "delegations" -> b.delegations = true;
+            case "no_delegations" -> b.delegations = false;
             default -> applyValued(opt, b);
         }
     }

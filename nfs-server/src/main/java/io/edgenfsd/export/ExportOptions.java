@@ -12,7 +12,7 @@ import java.util.Arrays;
  */
 public record ExportOptions(boolean readOnly, boolean sync, boolean rootSquash, boolean allSquash,
                             int anonUid, int anonGid, boolean secure, boolean crossmnt, boolean noHide,
-                            String fsid, boolean subtreeCheck, boolean wdelay) {
+                            String fsid, boolean subtreeCheck, boolean wdelay, boolean delegations) {
 
     /** knfsd's id for "nobody" used when nothing else is said. */
     public static final int DEFAULT_ANON_ID = 65534;
@@ -21,9 +21,10 @@ public record ExportOptions(boolean readOnly, boolean sync, boolean rootSquash, 
     private static final int INVALID_ID = -1;
 
     private static final ExportOptions KNFSD_DEFAULTS = new ExportOptions(true, true, true, false,
-            DEFAULT_ANON_ID, DEFAULT_ANON_ID, true, false, false, null, false, true);
+            DEFAULT_ANON_ID, DEFAULT_ANON_ID, true, false, false, null, false, true, true);
 
-    /** ro, sync, root_squash, no_all_squash, anonuid=anongid=65534, secure, hide, wdelay, no_subtree_check. */
+    /** ro, sync, root_squash, no_all_squash, anonuid=anongid=65534, secure, hide, wdelay, no_subtree_check,
+     * delegations (edge-nfsd's own option; knfsd has none per export). */
     public static ExportOptions knfsdDefaults() {
         return KNFSD_DEFAULTS;
     }
@@ -77,6 +78,9 @@ public record ExportOptions(boolean readOnly, boolean sync, boolean rootSquash, 
         sb.append(secure ? ",secure" : ",insecure");
         sb.append(rootSquash ? ",root_squash" : ",no_root_squash");
         sb.append(allSquash ? ",all_squash" : ",no_all_squash");
+        if (!delegations) {
+            sb.append(",no_delegations");
+        }
         if (fsid != null) {
             sb.append(",fsid=").append(fsid);
         }

@@ -40,32 +40,7 @@ public final class CreateSession implements Operation {
         ChannelAttrs foreReq = ChannelAttrs.decode(in);
         ChannelAttrs backReq = ChannelAttrs.decode(in);
         int cbProgram = in.readInt();
-        int nsec = in.readArrayCount(16, 4);
-        CallbackSecurity cbSec = null;
-        for (int i = 0; i < nsec; i++) {
-            int flavor = in.readInt();
-            if (flavor == 0) {
-                if (cbSec == null) {
-                    cbSec = CallbackSecurity.NONE;
-                }
-            } else if (flavor == 1) {
-                in.readInt();
-                String machine = in.readString(255);
-                int uid = in.readInt();
-                int gid = in.readInt();
-                int ng = in.readArrayCount(16, 4);
-                for (int g = 0; g < ng; g++) {
-                    in.readInt();
-                }
-                cbSec = new CallbackSecurity(1, uid, gid, machine);
-            } else if (flavor == 6) {
-                in.readInt();
-                in.readOpaque(65536);
-                in.readOpaque(65536);
-            } else {
-                throw new io.edgenfsd.xdr.XdrException("callback security flavor " + flavor);
-            }
-        }
+        CallbackSecurity sec = decodeSecParms(in);
         if ((flags & ~(FLAG_PERSIST | FLAG_CONN_BACK_CHAN | FLAG_CONN_RDMA)) != 0) {
             throw new NfsException(NfsStatus.INVAL, "unknown CREATE_SESSION flags " + Integer.toHexString(flags));
         }
@@ -75,7 +50,6 @@ public final class CreateSession implements Operation {
             throw new NfsException(NfsStatus.TOOSMALL, "channel attributes too small: fore " + foreReq + " back "
                     + backReq);
         }
-        CallbackSecurity sec = cbSec == null ? CallbackSecurity.NONE : cbSec;
         StateManager state = ctx.server().state();
         int maxIo = Math.max(ctx.server().maxRead(), ctx.server().maxWrite()) + HEADROOM;
         byte[] reply = state.createSession(clientId, seq, Principal.of(ctx.credentials()),
@@ -114,5 +88,36 @@ public final class CreateSession implements Operation {
 
     private static int min(int requested, int max) {
         return Integer.compareUnsigned(requested, max) > 0 ? max : requested;
+    }
+
+    /** callback_sec_parms4<> of CREATE_SESSION and BACKCHANNEL_CTL: the last AUTH_SYS, else AUTH_NONE. */
+    static CallbackSecurity decodeSecParms(XdrDecoder in) throws NfsException {
+        int nsec = in.readArrayCount(16, 4);
+        CallbackSecurity cbSec = null;
+        for (int i = 0; i < nsec; i++) {
+            int flavor = in.readInt();
+            if (flavor == 0) {
+                if (cbSec == null) {
+                    cbSec = CallbackSecurity.NONE;
+                }
+            } else if (flavor == 1) {
+                in.readInt();
+                String machine = in.readString(255);
+                int uid = in.readInt();
+                int gid = in.readInt();
+                int ng = in.readArrayCount(16, 4);
+                for (int g = 0; g < ng; g++) {
+                    in.readInt();
+                }
+                cbSec = new CallbackSecurity(1, uid, gid, machine);
+            } else if (flavor == 6) {
+                in.readInt();
+                in.readOpaque(65536);
+                in.readOpaque(65536);
+            } else {
+                throw new io.edgenfsd.xdr.XdrException("callback security flavor " + flavor);
+            }
+        }
+        return cbSec == null ? CallbackSecurity.NONE : cbSec;
     }
 }

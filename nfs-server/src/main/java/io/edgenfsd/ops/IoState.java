@@ -3,6 +3,7 @@ package io.edgenfsd.ops;
 import io.edgenfsd.compound.CompoundContext;
 import io.edgenfsd.status.NfsException;
 import io.edgenfsd.status.NfsStatus;
+import io.edgenfsd.state.Delegation;
 import io.edgenfsd.state.LockState;
 import io.edgenfsd.state.OpenState;
 import io.edgenfsd.state.State;
@@ -21,10 +22,24 @@ final class IoState {
     static OpenState check(CompoundContext ctx, StateId given, Inode file, boolean write) throws NfsException {
         StateId id = ctx.resolveStateId(given);
         if (id.isAnonymous() || (!write && id.isReadBypass())) {
+            if (write) {
+                // a write outside any open still conflicts with others' delegations (section 10.4)
+                ctx.server().delegations().conflict(ctx.client(), file.key(), true).close();
+            }
             return null;
         }
         if (id.isSpecial()) {
             throw new NfsException(NfsStatus.BAD_STATEID, "special stateid not usable here");
+        }
+        Delegation d = ctx.server().delegations().find(id, ctx.client());
+        if (d != null) {
+            if (!d.file().sameInode(file.key())) {
+                throw new NfsException(NfsStatus.BAD_STATEID, "delegation is for another file");
+            }
+            if (write && d.type() != Delegation.WRITE) {
+                throw new NfsException(NfsStatus.OPENMODE, "write with a read delegation");
+            }
+            return null; // I/O under a delegation: the caller's own permissions apply, as with no open
         }
         State st = ctx.server().state().find(id, ctx.client());
         OpenState open = st instanceof LockState l ? l.open() : (OpenState) st;

@@ -40,7 +40,10 @@ public final class Link implements Operation {
         lock.lock();
         try {
             before = fs.stat(dir).change();
-            fs.link(file, dir, name);
+            // a new name of a file others hold delegations on recalls them (RFC 8881 10.4.6)
+            try (var conflict = ctx.server().delegations().conflict(ctx.client(), file.key(), true)) {
+                fs.link(file, dir, name);
+            }
             after = fs.stat(dir).change();
         } finally {
             lock.unlock();

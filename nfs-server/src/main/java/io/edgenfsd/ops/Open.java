@@ -20,7 +20,8 @@ import io.edgenfsd.xdr.XdrEncoder;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * OPEN (RFC 8881 section 18.16): CLAIM_NULL (by name, optionally creating), CLAIM_FH and CLAIM_PREVIOUS.
+ * OPEN (RFC 8881 section 18.16): CLAIM_NULL (by name, optionally creating), CLAIM_FH, CLAIM_PREVIOUS and,
+ * under a read delegation, CLAIM_DELEGATE_CUR and CLAIM_DELEG_CUR_FH.
  * Permission is checked here, with the caller's identity; later READ/WRITE on the open use the server's.
  */
 public final class Open implements Operation {
@@ -40,8 +41,6 @@ public final class Open implements Operation {
     static final int CLAIM_DELEG_PREV_FH = 6;
     static final int RESULT_LOCKTYPE_POSIX = 0x4;
     static final int WANT_MASK = 0xFF00;
-    static final int WANT_NO_DELEG = 0x0400;
-    static final int WANT_CANCEL = 0x0500;
 
     private final ExclusiveVerifiers verifiers;
 
@@ -76,14 +75,16 @@ public final class Open implements Operation {
         }
         int claim = in.readInt();
         String name = null;
+        int reclaimDelegation = 0;
+        StateId delegId = null;
         switch (claim) {
             case CLAIM_NULL, CLAIM_DELEGATE_PREV -> name = OpSupport.component(in);
-            case CLAIM_PREVIOUS -> in.readInt();
+            case CLAIM_PREVIOUS -> reclaimDelegation = in.readInt();
             case CLAIM_DELEGATE_CUR -> {
-                StateId.decode(in);
+                delegId = StateId.decode(in);
                 name = OpSupport.component(in);
             }
-            case CLAIM_DELEG_CUR_FH -> StateId.decode(in);
+            case CLAIM_DELEG_CUR_FH -> delegId = StateId.decode(in);
             case CLAIM_FH, CLAIM_DELEG_PREV_FH -> {
             }
             default -> throw new NfsException(NfsStatus.INVAL, "claim type " + claim);
@@ -93,18 +94,22 @@ public final class Open implements Operation {
         if (access < 1 || access > 3 || (deny & ~3) != 0) {
             throw new NfsException(NfsStatus.INVAL, "share access " + shareAccess + " deny " + deny);
         }
-        if (claim == CLAIM_DELEGATE_CUR || claim == CLAIM_DELEG_CUR_FH) {
-            throw new NfsException(NfsStatus.BAD_STATEID, "no delegations are granted by this server");
-        }
         if (claim == CLAIM_DELEGATE_PREV || claim == CLAIM_DELEG_PREV_FH) {
-            throw new NfsException(NfsStatus.NOTSUPP, "delegation reclaim");
+            // section 10.2.1, 18.16.3: for clients that keep delegations across their own restart; we keep
+            // no delegations of a client that restarted
+            throw new NfsException(NfsStatus.NOTSUPP, "delegation reclaim after a client restart");
         }
         // In 4.1 the clientid inside open_owner4 is ignored: the session names the client (section 18.16.3).
         ClientRecord client = ctx.client();
         LocalFs fs = ctx.server().fs();
         Inode cur = ctx.current();
         boolean reclaim = claim == CLAIM_PREVIOUS;
-        ctx.server().state().checkGrace(client, reclaim);
+        OpenDelegation.Claim byDelegation = delegId == null ? null
+                : OpenDelegation.heldFor(ctx, delegId, openType == CREATE);
+        if (byDelegation == null) {
+            // an open under a delegation of this server instance is no reclaim and may happen in grace
+            ctx.server().state().checkGrace(client, reclaim);
+        }
         ExportOptions opts = (access & OpenState.ACCESS_WRITE) != 0 || openType == CREATE ? ctx.enterForWrite(cur)
                 : ctx.enter(cur);
         Inode file;
@@ -112,7 +117,7 @@ public final class Open implements Operation {
         long before = 0;
         long after = 0;
         int[] attrset = new int[0];
-        if (claim == CLAIM_NULL) {
+        if (claim == CLAIM_NULL || claim == CLAIM_DELEGATE_CUR) {
             fs.requireDirectory(cur);
             Inode existing;
             ReentrantLock lock = DirLocks.of(cur.key());
@@ -170,6 +175,23 @@ public final class Open implements Operation {
             throw new NfsException(type == Stat.S_IFDIR ? NfsStatus.ISDIR
                     : type == Stat.S_IFLNK ? NfsStatus.SYMLINK : NfsStatus.WRONG_TYPE);
         }
+        if (byDelegation != null) {
+            byDelegation.checkFile(file);
+        }
+        OpenOwner owner = new OpenOwner(client.clientId(), ownerBytes);
+        try (var conflict = OpenDelegation.conflicts(ctx, file, owner, access, deny)) {
+            openFile(ctx, file, created, access, deny, openType, createMode, createAttrs, attrset, before, after,
+                    owner, claim, want, reclaimDelegation, opts, out);
+        }
+    }
+
+    private static void openFile(CompoundContext ctx, Inode file, boolean created, int access, int deny,
+                                 int openType, int createMode, SetAttrs createAttrs, int[] attrsetIn, long before,
+                                 long after, OpenOwner owner, int claim, int want, int reclaimDelegation,
+                                 ExportOptions opts, XdrEncoder out) throws NfsException {
+        LocalFs fs = ctx.server().fs();
+        ClientRecord client = ctx.client();
+        int[] attrset = attrsetIn;
         if (!created) {
             // the kernel decides, with the caller's identity applied, whether this access is allowed
             fs.checkAccess(file, (access & OpenState.ACCESS_READ) != 0 && (access & OpenState.ACCESS_WRITE) != 0
@@ -181,7 +203,6 @@ public final class Open implements Operation {
             fs.modified(file);
             attrset = Attributes.bitmap(Attributes.SIZE);
         }
-        OpenOwner owner = new OpenOwner(client.clientId(), ownerBytes);
         OpenState open = ctx.server().state().open(client, owner, file.key(), access, deny);
         StateId sid = open.stateId();
         if (LOG.isDebugEnabled()) {
@@ -191,16 +212,7 @@ public final class Open implements Operation {
         OpSupport.changeInfo(out, before, after);
         out.writeInt(RESULT_LOCKTYPE_POSIX);
         out.writeBitmap(attrset);
-        if (want == 0 || want == WANT_CANCEL) {
-            out.writeInt(0); // OPEN_DELEGATE_NONE
-        } else {
-            out.writeInt(3); // OPEN_DELEGATE_NONE_EXT
-            if (want == WANT_NO_DELEG) {
-                out.writeInt(0); // WND4_NOT_WANTED
-            } else {
-                out.writeInt(2).writeBool(false); // WND4_RESOURCE, will not signal
-            }
-        }
+        OpenDelegation.offer(ctx, file, access, deny, claim, want, reclaimDelegation, opts, out);
         ctx.setCurrent(file);
         ctx.setCurrentStateId(sid);
     }

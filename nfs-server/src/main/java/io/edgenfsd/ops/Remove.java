@@ -32,7 +32,12 @@ public final class Remove implements Operation {
         lock.lock();
         try {
             before = fs.stat(dir).change();
-            victim = fs.remove(dir, name);
+            Stat target = fs.statIfExists(dir, name);
+            // removing a name of a file others hold delegations on recalls them (RFC 8881 10.4.6)
+            try (var conflict = target == null ? null
+                    : ctx.server().delegations().conflict(ctx.client(), target.key(), true)) {
+                victim = fs.remove(dir, name);
+            }
             fs.modified(dir);
             after = fs.stat(dir).change();
         } finally {

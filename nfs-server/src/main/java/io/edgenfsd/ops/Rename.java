@@ -45,7 +45,17 @@ public final class Rename implements Operation {
         try {
             srcBefore = fs.stat(from).change();
             dstBefore = fs.stat(to).change();
-            replaced = fs.rename(from, oldName, to, newName).replaced();
+            Stat moving = fs.statIfExists(from, oldName);
+            Stat target = fs.statIfExists(to, newName);
+            // two names of one file change nothing (section 18.26.4), so they recall nothing
+            boolean oneFile = moving != null && target != null && moving.key().sameInode(target.key());
+            // renaming a file, or over one, that others hold delegations on recalls them (10.4.6)
+            try (var c1 = moving == null || oneFile ? null
+                    : ctx.server().delegations().conflict(ctx.client(), moving.key(), true);
+                 var c2 = target == null || oneFile ? null
+                         : ctx.server().delegations().conflict(ctx.client(), target.key(), true)) {
+                replaced = fs.rename(from, oldName, to, newName).replaced();
+            }
             srcAfter = fs.stat(from).change();
             dstAfter = fs.stat(to).change();
         } finally {

@@ -13,6 +13,7 @@ import io.edgenfsd.xdr.XdrEncoder;
 /** SEQUENCE (RFC 8881 section 18.46): the slot, exactly-once semantics, and lease renewal. */
 public final class Sequence implements Operation {
     static final int SEQ4_STATUS_CB_PATH_DOWN = 0x1;
+    static final int SEQ4_STATUS_RECALLABLE_STATE_REVOKED = 0x40;
     static final int SEQ4_STATUS_CB_PATH_DOWN_SESSION = 0x200;
 
     @Override
@@ -53,6 +54,9 @@ public final class Sequence implements Operation {
         int flags = 0;
         if (s.callbackProgram() != 0 && s.backChannel() == null) {
             flags |= SEQ4_STATUS_CB_PATH_DOWN_SESSION | SEQ4_STATUS_CB_PATH_DOWN;
+        }
+        if (ctx.server().delegations().hasRevoked(s.client())) {
+            flags |= SEQ4_STATUS_RECALLABLE_STATE_REVOKED; // until FREE_STATEID of each (section 18.46.3)
         }
         out.writeInt(flags);
     }

@@ -6,6 +6,7 @@ import io.edgenfsd.status.NfsException;
 import io.edgenfsd.status.NfsStatus;
 import io.edgenfsd.compound.Operation;
 import io.edgenfsd.export.ExportOptions;
+import io.edgenfsd.state.Delegations;
 import io.edgenfsd.state.OpenState;
 import io.edgenfsd.state.StateId;
 import io.edgenfsd.vfs.Inode;
@@ -26,14 +27,18 @@ public final class SetAttr implements Operation {
         SetAttrs attrs = decode(in);
         Inode i;
         ExportOptions opts;
+        Delegations.Conflict conflict;
         try {
             i = ctx.current();
             opts = ctx.enterForWrite(i);
+            // another client's attribute change recalls delegations on the file (RFC 8881 10.4.6)
+            conflict = ctx.server().delegations().conflict(ctx.client(), i.key(), true);
         } catch (NfsException e) {
             throw withEmptyBitmap(e);
         }
-        int[] done = apply(ctx, i, attrs, stateId, opts);
-        out.writeBitmap(done);
+        try (conflict) {
+            out.writeBitmap(apply(ctx, i, attrs, stateId, opts));
+        }
     }
 
     static SetAttrs decode(XdrDecoder in) throws NfsException {

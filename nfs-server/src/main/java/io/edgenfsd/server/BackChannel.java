@@ -8,20 +8,34 @@ import io.edgenfsd.xdr.XdrEncoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.edgenfsd.state.Delegation;
+import io.edgenfsd.state.Delegations;
+import io.edgenfsd.state.StateId;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Our calls to the client's callback service (RFC 8881 section 20) over the session's back channel:
- * CB_NULL, then CB_COMPOUND with CB_SEQUENCE, as a probe that the channel works. We grant no delegations,
- * so nothing else is ever recalled.
+ * CB_NULL, then CB_COMPOUND with CB_SEQUENCE, as a probe that the channel works; CB_RECALL of delegations.
+ * The back channel has one slot in use (we send highest_slotid 0), so one session's CB_COMPOUNDs go one
+ * after the other (section 2.10.6.1 applies to the back channel too).
  */
-final class BackChannel implements ServerContext.Callbacks {
+final class BackChannel implements ServerContext.Callbacks, Delegations.Recaller {
     private static final Logger log = LoggerFactory.getLogger(BackChannel.class);
     /** The callback program's version: 1, with the minor version inside CB_COMPOUND (as knfsd sends). */
     static final int CB_VERSION = 1;
     static final int CB_NULL = 0;
     static final int CB_COMPOUND = 1;
+    static final int OP_CB_RECALL = 4;
     static final int OP_CB_SEQUENCE = 11;
+    static final int NFS4ERR_DELAY = 10008;
+    /** How often a recall is sent again when the client did not take it (no reply, or NFS4ERR_DELAY). */
+    static final int RECALL_ATTEMPTS = 5;
     static final long TIMEOUT_MS = 10_000;
 
     /**
@@ -45,12 +59,12 @@ final class BackChannel implements ServerContext.Callbacks {
                 });
     }
 
-    private static void probeSequence(Session s, RpcConnection c, int attempt) {
+    private void probeSequence(Session s, RpcConnection c, int attempt) {
         c.channel().eventLoop().schedule(() -> {
             if (s.destroyed() || !c.isOpen()) {
                 return;
             }
-            cbSequence(s, c).whenComplete((status, err) -> {
+            cbCompound(s, 0, a -> { }).whenComplete((status, err) -> {
                 if (err == null && status == 0) {
                     log.debug("back channel of session {} is up", s.idHex());
                 } else if (attempt < 3) {
@@ -60,13 +74,52 @@ final class BackChannel implements ServerContext.Callbacks {
                             err != null ? err.toString() : "status " + status);
                 }
             });
-        }, 2L * attempt, java.util.concurrent.TimeUnit.SECONDS);
+        }, 2L * attempt, TimeUnit.SECONDS);
     }
 
-    private static CompletableFuture<Integer> cbSequence(Session s, RpcConnection c) {
-        int seq = s.nextCallbackSequence();
+    /** Per session: the tail of its queue of CB_COMPOUNDs, and a sequence id to send again. */
+    private static final class CallbackSlot {
+        CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
+        /** Nonzero: the last CB_COMPOUND got no reply, so the next one reuses its sequence id. */
+        int unanswered;
+    }
+
+    private final Map<Session, CallbackSlot> slots = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /**
+     * CB_COMPOUND of CB_SEQUENCE and {@code more} further operations ({@code ops} encodes them), queued
+     * behind the session's earlier ones; completes with the CB_COMPOUND status.
+     */
+    CompletableFuture<Integer> cbCompound(Session s, int more, Consumer<XdrEncoder> ops) {
+        CallbackSlot slot = slots.computeIfAbsent(s, k -> new CallbackSlot());
+        synchronized (slot) {
+            CompletableFuture<Integer> call = slot.tail.handle((x, e) -> null).thenCompose(v -> send(s, slot, more, ops));
+            slot.tail = call;
+            return call;
+        }
+    }
+
+    private static CompletableFuture<Integer> send(Session s, CallbackSlot slot, int more, Consumer<XdrEncoder> ops) {
+        RpcConnection c = s.backChannel();
+        if (c == null || s.destroyed()) {
+            return CompletableFuture.failedFuture(new java.nio.channels.ClosedChannelException());
+        }
+        int seq;
+        synchronized (slot) {
+            seq = slot.unanswered != 0 ? slot.unanswered : s.nextCallbackSequence();
+            slot.unanswered = 0;
+        }
         return c.call(s.callbackProgram(), CB_VERSION, CB_COMPOUND, s.callbackSecurity()::encodeCredential,
-                a -> encodeCbSequence(a, s, seq), TIMEOUT_MS).thenApply(reply -> {
+                a -> {
+                    encodeCbSequence(a, s, seq, 1 + more);
+                    ops.accept(a);
+                }, TIMEOUT_MS).handle((reply, err) -> {
+                    if (err != null) {
+                        synchronized (slot) {
+                            slot.unanswered = seq;
+                        }
+                        throw new java.util.concurrent.CompletionException(err);
+                    }
                     try {
                         return new XdrDecoder(reply).readInt();
                     } finally {
@@ -75,11 +128,40 @@ final class BackChannel implements ServerContext.Callbacks {
                 });
     }
 
-    private static void encodeCbSequence(XdrEncoder a, Session s, int seq) {
+    /** CB_RECALL (section 20.2), sent again a few times while the client gives no answer or NFS4ERR_DELAY. */
+    @Override
+    public void recall(Session s, Delegation d) {
+        recall(s, d, 1);
+    }
+
+    private void recall(Session s, Delegation d, int attempt) {
+        StateId sid = d.stateId();
+        byte[] fh = d.fileHandle();
+        cbCompound(s, 1, a -> {
+            a.writeInt(OP_CB_RECALL);
+            sid.encode(a);
+            a.writeBool(false); // truncate
+            a.writeOpaque(fh);
+        }).whenComplete((status, err) -> {
+            if (err == null && status == 0) {
+                log.debug("CB_RECALL of {} accepted", d);
+                return;
+            }
+            String why = err != null ? err.toString() : "status " + status;
+            RpcConnection c = s.backChannel();
+            if (attempt < RECALL_ATTEMPTS && c != null && !d.revoked() && (err != null || status == NFS4ERR_DELAY)) {
+                c.channel().eventLoop().schedule(() -> recall(s, d, attempt + 1), attempt, TimeUnit.SECONDS);
+            } else {
+                log.info("CB_RECALL of {} failed ({}); it is revoked a lease after the recall unless returned", d, why);
+            }
+        });
+    }
+
+    private static void encodeCbSequence(XdrEncoder a, Session s, int seq, int opCount) {
         a.writeInt(0); // tag
         a.writeInt(1); // minorversion
         a.writeInt(0); // callback_ident (4.0 only)
-        a.writeInt(1); // one operation
+        a.writeInt(opCount);
         a.writeInt(OP_CB_SEQUENCE);
         a.writeFixedOpaque(s.id());
         a.writeInt(seq).writeInt(0).writeInt(0).writeBool(false);

@@ -11,6 +11,7 @@ import io.edgenfsd.metrics.ServerMetrics;
 import io.edgenfsd.rpc.RpcProgram;
 import io.edgenfsd.rpc.RpcServer;
 import io.edgenfsd.state.ClientStore;
+import io.edgenfsd.state.Delegations;
 import io.edgenfsd.state.StateManager;
 import io.edgenfsd.vfs.HandleStore;
 import io.edgenfsd.vfs.IdMapper;
@@ -133,8 +134,11 @@ public final class NfsServer implements AutoCloseable {
         openFiles = new OpenFiles(256, fs);
         state.onOpenReleased(o -> openFiles.forget(o.file()));
         byte[] owner = ("edge-nfsd@" + hostName()).getBytes(StandardCharsets.UTF_8);
+        BackChannel callbacks = new BackChannel();
+        Delegations delegations = new Delegations(config.leaseSeconds());
+        delegations.recaller(callbacks);
         ServerContext ctx = new ServerContext(state, fs, new IdMapper(), identity, openFiles, config.maxIo(),
-                config.maxIo(), owner, new BackChannel());
+                config.maxIo(), owner, callbacks, delegations);
         if (metricsAddress != null) {
             metrics = ServerMetricsWiring.create(state.view());
             metricsBound = metrics.serve(metricsAddress);
@@ -145,6 +149,7 @@ public final class NfsServer implements AutoCloseable {
                 metrics == null ? OpRecorder.NONE : metrics);
         timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "edge-nfsd-lease"));
         state.startLeaseReaper(timer);
+        timer.scheduleAtFixedRate(delegations::sweep, 1, 1, TimeUnit.SECONDS);
         AtomicInteger n = new AtomicInteger();
         ThreadPoolExecutor workers = new ThreadPoolExecutor(config.workers(), config.workers(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> daemon(r, "nfsd-" + n.incrementAndGet()));

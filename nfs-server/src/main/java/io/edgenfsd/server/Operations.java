@@ -2,6 +2,7 @@ package io.edgenfsd.server;
 
 import io.edgenfsd.compound.OperationTable;
 import io.edgenfsd.ops.Access;
+import io.edgenfsd.ops.BackchannelCtl;
 import io.edgenfsd.ops.BindConnToSession;
 import io.edgenfsd.ops.Close;
 import io.edgenfsd.ops.Commit;
@@ -79,6 +80,7 @@ public final class Operations {
                 .register(OperationTable.SETATTR, new SetAttr())
                 .register(OperationTable.VERIFY, new Verify(false))
                 .register(OperationTable.WRITE, new Write())
+                .register(OperationTable.BACKCHANNEL_CTL, new BackchannelCtl())
                 .register(OperationTable.BIND_CONN_TO_SESSION, new BindConnToSession())
                 .register(OperationTable.EXCHANGE_ID, new ExchangeId())
                 .register(OperationTable.CREATE_SESSION, new CreateSession())

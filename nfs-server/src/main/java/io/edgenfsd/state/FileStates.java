@@ -136,6 +136,21 @@ final class FileStates {
         });
     }
 
+    /** A copy of the file's opens, taken under its monitor (empty when the file has no state). */
+    List<OpenState> opensOf(FileKey file) {
+        while (true) {
+            FileState f = files.get(file);
+            if (f == null) {
+                return new ArrayList<>();
+            }
+            synchronized (f) {
+                if (!f.dead) {
+                    return new ArrayList<>(f.opens);
+                }
+            }
+        }
+    }
+
     private static void requireOpen(State st, String what) throws NfsException {
         if (st.closed) {
             throw new NfsException(NfsStatus.BAD_STATEID, what + ": the state was released meanwhile");

@@ -15,8 +15,8 @@ public final class Session {
     private final Principal[] slotPrincipals;
     private final ChannelAttrs fore;
     private final ChannelAttrs back;
-    private final int callbackProgram;
-    private final CallbackSecurity callbackSecurity;
+    private volatile int callbackProgram;
+    private volatile CallbackSecurity callbackSecurity;
     private final Set<RpcConnection> connections = ConcurrentHashMap.newKeySet();
     private volatile RpcConnection backChannel;
     private int callbackSequence;
@@ -79,6 +79,12 @@ public final class Session {
 
     public CallbackSecurity callbackSecurity() {
         return callbackSecurity;
+    }
+
+    /** BACKCHANNEL_CTL (RFC 8881 section 18.33): a new callback program and security for later callbacks. */
+    public void changeCallback(int program, CallbackSecurity security) {
+        callbackProgram = program;
+        callbackSecurity = security;
     }
 
     /**

@@ -347,6 +347,11 @@ public final class StateManager {
         return files.open(client, owner, file, access, deny);
     }
 
+    /** The opens of {@code file} now, of every client (for the delegation checks of OPEN). */
+    public List<OpenState> opensOf(FileKey file) {
+        return files.opensOf(file);
+    }
+
     public StateId downgrade(OpenState o, int access, int deny) throws NfsException {
         return files.downgrade(o, access, deny);
     }

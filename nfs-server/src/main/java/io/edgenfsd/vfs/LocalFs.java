@@ -708,6 +708,20 @@ public final class LocalFs {
         return made;
     }
 
+    /** The attributes of {@code name} in {@code dir} (a symbolic link's own), or null when there is none. */
+    public Stat statIfExists(Inode dir, String name) throws NfsException {
+        FsObject d = obj(dir);
+        requireDirectory(d);
+        try {
+            io.edgenfsd.vfs.linux.Stat st = At.statAt(d.fd, name);
+            return st == null ? null : toStat(st);
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
+        } finally {
+            Reference.reachabilityFence(d);
+        }
+    }
+
     /** unlink or rmdir of one name; returns what was removed (its attributes just before). */
     public Stat remove(Inode dir, String name) throws NfsException {
         FsObject d = obj(dir);

@@ -235,6 +235,12 @@ public final class Compound {
         return this;
     }
 
+    /** OPEN CLAIM_DELEG_CUR_FH of the current filehandle, under a delegation the client holds. */
+    public Compound openDelegCurFh(int access, int deny, long clientId, byte[] owner, Stateid delegation) {
+        delegation.encode(openHead(access, deny, clientId, owner).int32(0).int32(5));
+        return this;
+    }
+
     public Compound openDowngrade(Stateid stateid, int access, int deny) {
         XdrOut o = op(Op.OPEN_DOWNGRADE);
         stateid.encode(o);

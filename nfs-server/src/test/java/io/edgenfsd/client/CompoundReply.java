@@ -148,15 +148,30 @@ public record CompoundReply(NfsStatus status, String tag, List<Result> results, 
         int rflags = in.int32();
         int[] attrset = in.bitmap();
         int deleg = in.int32();
+        Stateid delegation = null;
+        int why = -1;
         if (deleg == 3) {
-            int why = in.int32();
+            why = in.int32();
             if (why == 1 || why == 2) {
                 in.bool();
             }
+        } else if (deleg == 1 || deleg == 2) {
+            delegation = Stateid.decode(in);
+            in.bool(); // recall
+            if (deleg == 2 && in.int32() == 1) {
+                in.int64(); // NFS_LIMIT_SIZE
+            } else if (deleg == 2) {
+                in.int32(); // NFS_LIMIT_BLOCKS
+                in.int32();
+            }
+            in.int32(); // permissions ACE: type, flag, mask, who
+            in.int32();
+            in.int32();
+            in.opaque();
         } else if (deleg != 0) {
             throw new IllegalStateException("delegation type " + deleg + " not decoded by the test client");
         }
-        return new Res.Open(sid, ci, rflags, attrset, deleg);
+        return new Res.Open(sid, ci, rflags, attrset, deleg, delegation, why);
     }
 
     private static Res.ReadDir readdir(XdrIn in) {

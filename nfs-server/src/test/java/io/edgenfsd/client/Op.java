@@ -47,6 +47,9 @@ public final class Op {
     public static final int ACCESS_READ = 1;
     public static final int ACCESS_WRITE = 2;
     public static final int ACCESS_BOTH = 3;
+    /** OPEN4_SHARE_ACCESS_WANT_* (RFC 8881 section 18.16.3), or-ed into the share access. */
+    public static final int WANT_READ_DELEG = 0x0100;
+    public static final int WANT_NO_DELEG = 0x0400;
     public static final int DENY_NONE = 0;
     public static final int DENY_READ = 1;
     public static final int DENY_WRITE = 2;

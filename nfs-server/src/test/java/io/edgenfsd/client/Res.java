@@ -28,7 +28,9 @@ public final class Res {
         }
     }
 
-    public record Open(Stateid stateid, ChangeInfo cinfo, int rflags, int[] attrset, int delegationType) {
+    /** delegation is the granted delegation's stateid (null if none); whyNoDelegation is ond_why or -1. */
+    public record Open(Stateid stateid, ChangeInfo cinfo, int rflags, int[] attrset, int delegationType,
+                       Stateid delegation, int whyNoDelegation) {
     }
 
     public record Read(boolean eof, byte[] data) {

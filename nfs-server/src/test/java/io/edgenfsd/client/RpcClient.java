@@ -29,6 +29,7 @@ public final class RpcClient implements AutoCloseable {
     public static final int PROC_COMPOUND = 1;
     static final int MAX_RECORD = 64 << 20;
     static final int OP_CB_SEQUENCE = 11;
+    static final int OP_CB_RECALL = 4;
 
     private final Socket socket;
     private final OutputStream out;
@@ -37,6 +38,11 @@ public final class RpcClient implements AutoCloseable {
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final AtomicInteger cbNullCalls = new AtomicInteger();
     private final AtomicInteger cbSequenceCalls = new AtomicInteger();
+    private final java.util.concurrent.BlockingQueue<Recall> recalls = new java.util.concurrent.LinkedBlockingQueue<>();
+
+    /** A CB_RECALL the server sent (RFC 8881 section 20.2); the client answered NFS4_OK. */
+    public record Recall(Stateid stateid, boolean truncate, byte[] fh) {
+    }
     private volatile long timeoutMillis = 30_000;
 
     private RpcClient(Socket socket) throws IOException {
@@ -174,6 +180,11 @@ public final class RpcClient implements AutoCloseable {
         return cbSequenceCalls.get();
     }
 
+    /** The next CB_RECALL received, waiting up to {@code millis}; null if none came. */
+    public Recall awaitRecall(long millis) throws InterruptedException {
+        return recalls.poll(millis, TimeUnit.MILLISECONDS);
+    }
+
     private void readLoop() {
         try {
             DataInputStream in = new DataInputStream(socket.getInputStream());
@@ -244,8 +255,15 @@ public final class RpcClient implements AutoCloseable {
             for (int i = 0; i < n; i++) {
                 int op = in.int32();
                 count++;
+                if (op == OP_CB_RECALL) {
+                    Stateid sid = Stateid.decode(in);
+                    boolean truncate = in.bool();
+                    recalls.add(new Recall(sid, truncate, in.opaque()));
+                    res.int32(op).int32(0);
+                    continue;
+                }
                 if (op != OP_CB_SEQUENCE) {
-                    res.int32(op).int32(10004); // NFS4ERR_NOTSUPP: we hold no delegations or layouts
+                    res.int32(op).int32(10004); // NFS4ERR_NOTSUPP: we hold no layouts
                     status = 10004;
                     break;
                 }

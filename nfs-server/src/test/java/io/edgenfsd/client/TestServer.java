@@ -29,6 +29,13 @@ public final class TestServer implements AutoCloseable {
         return start(stateDir, maxIo, ServerConfig.Limits.defaults(), exportLines);
     }
 
+    /** As {@link #start(Path, int, String...)}, with a short lease (for expiry and revocation tests). */
+    public static TestServer startWithLease(Path stateDir, int maxIo, int leaseSeconds, String... exportLines)
+            throws Exception {
+        return start(stateDir, maxIo, leaseSeconds, ServerConfig.Limits.defaults(), Operations.table(), s -> { },
+                exportLines);
+    }
+
     /** As {@link #start(Path, int, String...)} with the given memory and time limits. */
     public static TestServer start(Path stateDir, int maxIo, ServerConfig.Limits limits, String... exportLines)
             throws Exception {
@@ -49,9 +56,15 @@ public final class TestServer implements AutoCloseable {
 
     private static TestServer start(Path stateDir, int maxIo, ServerConfig.Limits limits, OperationTable ops,
                                     Consumer<NfsServer> configure, String... exportLines) throws Exception {
+        return start(stateDir, maxIo, 90, limits, ops, configure, exportLines);
+    }
+
+    private static TestServer start(Path stateDir, int maxIo, int leaseSeconds, ServerConfig.Limits limits,
+                                    OperationTable ops, Consumer<NfsServer> configure, String... exportLines)
+            throws Exception {
         Files.createDirectories(stateDir);
-        NfsServer s = new NfsServer(new ServerConfig(InetAddress.getLoopbackAddress(), 0, stateDir, 90, 0, maxIo, 8,
-                limits), ExportsConfig.load(List.of(), List.of(exportLines)), ops);
+        NfsServer s = new NfsServer(new ServerConfig(InetAddress.getLoopbackAddress(), 0, stateDir, leaseSeconds, 0,
+                maxIo, 8, limits), ExportsConfig.load(List.of(), List.of(exportLines)), ops);
         configure.accept(s);
         InetSocketAddress a = s.start();
         return new TestServer(s, a);

@@ -25,7 +25,7 @@ class ExportOptionsTest {
 
     private static ExportOptions opts(boolean rootSquash, boolean allSquash) {
         return new ExportOptions(false, true, rootSquash, allSquash, 1234, 5678, true, false, false, null, false,
-                true);
+                true, true);
     }
 
     @Test

@@ -51,7 +51,7 @@ class ExportTableTest {
     void clientOptionsStartFromKnfsdDefaults() throws Exception {
         ExportOptions o = opts(table("/srv *(rw)"), "/srv", "1.2.3.4");
         assertThat(o).isEqualTo(new ExportOptions(false, true, true, false, 65534, 65534, true, false, false, null,
-                false, true));
+                false, true, true));
     }
 
     @Test
@@ -332,12 +332,12 @@ class ExportTableTest {
     @Test
     void everyBooleanOptionAndItsOppositeIsParsed() throws Exception {
         ExportOptions on = opts(table("/s *(rw,async,no_root_squash,all_squash,insecure,crossmnt,nohide,"
-                + "subtree_check,no_wdelay)"), "/s", "1.1.1.1");
+                + "subtree_check,no_wdelay,no_delegations)"), "/s", "1.1.1.1");
         assertThat(on).isEqualTo(new ExportOptions(false, false, false, true, 65534, 65534, false, true, true, null,
-                true, false));
+                true, false, false));
         ExportOptions off = opts(table("/s *(rw,async,no_root_squash,all_squash,insecure,crossmnt,nohide,"
-                + "subtree_check,no_wdelay,ro,sync,root_squash,no_all_squash,secure,nocrossmnt,hide,"
-                + "no_subtree_check,wdelay)"), "/s", "1.1.1.1");
+                + "subtree_check,no_wdelay,no_delegations,ro,sync,root_squash,no_all_squash,secure,nocrossmnt,hide,"
+                + "no_subtree_check,wdelay,delegations)"), "/s", "1.1.1.1");
         assertThat(off).isEqualTo(ExportOptions.knfsdDefaults());
     }
 

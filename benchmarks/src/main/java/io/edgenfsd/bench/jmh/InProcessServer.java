@@ -9,6 +9,7 @@ import io.edgenfsd.rpc.RecordMarkingDecoder;
 import io.edgenfsd.rpc.RpcDispatcher;
 import io.edgenfsd.rpc.RpcProgram;
 import io.edgenfsd.server.Operations;
+import io.edgenfsd.state.Delegations;
 import io.edgenfsd.state.StateManager;
 import io.edgenfsd.vfs.IdMapper;
 import io.edgenfsd.vfs.InMemoryHandleStore;
@@ -76,7 +77,7 @@ public final class InProcessServer implements AutoCloseable {
         openFiles = new OpenFiles(256, fs);
         state.onOpenReleased(o -> openFiles.forget(o.file()));
         ServerContext ctx = new ServerContext(state, fs, new IdMapper(), ThreadIdentity.NONE, openFiles, 1 << 20,
-                1 << 20, "edge-nfsd@bench".getBytes(StandardCharsets.UTF_8), s -> { });
+                1 << 20, "edge-nfsd@bench".getBytes(StandardCharsets.UTF_8), s -> { }, new Delegations(90));
         CompoundProcessor nfs = new CompoundProcessor(ctx, Operations.table(), recorder);
         channel = new LoopbackChannel();
         channel.pipeline().addLast(new RecordMarkingDecoder((1 << 20) + 65536));
