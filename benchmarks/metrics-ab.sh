@@ -18,7 +18,7 @@ JAR=${JAR:-$REPO/nfs-server/target/edge-nfsd.jar}
 BJAR=$REPO/benchmarks/target/benchmarks.jar
 JOPTS=$(. "$REPO/packaging/src/deb/etc/default" && echo "$EDGE_NFSD_JAVA_OPTS")
 WORK=$(mktemp -d /var/tmp/edge-metrics-ab.XXXXXX)
-SERVER_PID= SCRAPER_PID=
+SERVER_PID='' SCRAPER_PID=''
 cleanup() {
   [[ -n $SCRAPER_PID ]] && kill "$SCRAPER_PID" 2>/dev/null || true
   [[ -n $SERVER_PID ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true

@@ -16,7 +16,7 @@ LOG_TAG=build-assets
 . "$HERE/../lib/host.sh"
 CACHE=$(it_kc_cache)   # own subdirectory: the cache root is shared
 # the recipe: this script and the shared helpers it uses (not the rest of the library)
-STAMP=$( (cat "$HERE/build-assets.sh"; declare -f it_mirror it_mod_closure it_debootstrap_cached it_install_modules) | sha256sum | cut -c1-16)
+STAMP=$( (cat "$HERE/build-assets.sh"; declare -f it_assets_current it_mirror it_mod_closure it_debootstrap_cached it_install_modules) | sha256sum | cut -c1-16)
 FORCE=0
 [[ "${1:-}" == "--force" ]] && FORCE=1
 
@@ -26,12 +26,7 @@ for t in debootstrap cpio mkfs.ext4 dpkg-deb apt-get apt-cache gzip; do
   command -v "$t" >/dev/null || it_die "missing tool '$t' (apt-get install -y debootstrap cpio e2fsprogs)"
 done
 
-mkdir -p "$CACHE"
-exec 9>"$CACHE/.lock"
-flock -w 3600 9 || it_die "could not lock $CACHE/.lock"
-
-if [[ $FORCE -eq 0 && -f "$CACHE/stamp" && "$(cat "$CACHE/stamp")" == "$STAMP" \
-      && -f "$CACHE/vmlinuz" && -f "$CACHE/initrd.img" && -f "$CACHE/root.img" ]]; then
+if it_assets_current "$CACHE" "$STAMP" "$FORCE" vmlinuz initrd.img root.img; then
   it_log "assets up to date in $CACHE"
   exit 0
 fi

@@ -23,6 +23,19 @@ IT_CACHE_ROOT=${EDGE_NFSD_IT_CACHE:-/var/cache/edge-nfsd-it}
 it_log() { printf '[%s %(%H:%M:%S)T] %s\n' "${LOG_TAG:-it}" -1 "$*" >&2; }
 it_die() { it_log "ERROR: $*"; exit 2; }
 
+# it_assets_current CACHE STAMP FORCE FILE...: takes CACHE's build lock (fd 9, held until the caller
+# exits, so concurrent builders wait) and succeeds when the assets there carry STAMP and every FILE
+# exists, i.e. nothing needs building (FORCE=1 always builds).
+it_assets_current() {
+  local cache=$1 stamp=$2 force=$3 f
+  shift 3
+  mkdir -p "$cache"
+  exec 9>"$cache/.lock"
+  flock -w 3600 9 || it_die "could not lock $cache/.lock"
+  [[ $force -eq 0 && -f "$cache/stamp" && "$(cat "$cache/stamp")" == "$stamp" ]] || return 1
+  for f in "$@"; do [[ -f "$cache/$f" ]] || return 1; done
+}
+
 it_mirror() {
   if [[ -n "${EDGE_NFSD_IT_MIRROR:-}" ]]; then echo "$EDGE_NFSD_IT_MIRROR"; return; fi
   local m

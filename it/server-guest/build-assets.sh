@@ -27,10 +27,7 @@ done
 KVER=$(cat "$KC/kernel-version")
 STAMP="$(sha256sum "$HERE/build-assets.sh" | cut -c1-16)-$KVER"
 
-mkdir -p "$CACHE"
-exec 9>"$CACHE/.lock"
-flock -w 3600 9 || it_die "could not lock $CACHE/.lock"
-if [[ $FORCE -eq 0 && -f "$CACHE/stamp" && "$(cat "$CACHE/stamp")" == "$STAMP" && -f "$CACHE/root.img" ]]; then
+if it_assets_current "$CACHE" "$STAMP" "$FORCE" root.img; then
   it_log "assets up to date in $CACHE"
   exit 0
 fi

@@ -9,7 +9,7 @@
 set -uo pipefail
 REAL_JAVA=${OPS_REAL_JAVA:-java}
 args=("$@")
-jar= state= exports=() rest=()
+jar='' state='' exports=() rest=()
 i=0
 while ((i < ${#args[@]})); do
   a=${args[i]}

@@ -103,13 +103,15 @@ loop() {
 # OPEN_NOATTR+GETATTR in one compound, so "GETATTRs sent" is GETATTR + OPEN_NOATTR + OPEN
 snap() { echo "$(mountstat $A OPEN) $(mountstat $A OPEN_NOATTR) $(mountstat $A CLOSE) $(mountstat $A GETATTR) $(nfsstat_c getattr)"; }
 delta() {  # "before" "after" -> "open open_noattr close getattr nfsstat_getattr"
-  local -a b=($1) a=($2); local out=() k
+  local -a b a out=(); local k
+  read -ra b <<<"$1"; read -ra a <<<"$2"
   for k in 0 1 2 3 4; do out+=($(( a[k] - b[k] ))); done
   echo "${out[*]}"
 }
 # without: B keeps every file open for writing, so the server can grant A no read delegation
 rm -f /tmp/deleg-held
-( for i in $(seq 1 20); do exec {fd}>>$B/$D/r$i; done; : >/tmp/deleg-held; exec sleep 600 ) &
+# shellcheck disable=SC2034  # each fd only holds its file open until the subshell exits
+( for i in $(seq 1 20); do exec {fd}>>"$B/$D/r$i"; done; : >/tmp/deleg-held; exec sleep 600 ) &
 holder=$!
 for _ in $(seq 1 100); do [ -e /tmp/deleg-held ] && break; sleep 0.1; done
 [ -e /tmp/deleg-held ] || fail "B could not open the files for writing"
