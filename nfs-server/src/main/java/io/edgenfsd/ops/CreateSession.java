@@ -72,7 +72,7 @@ public final class CreateSession implements Operation {
             enc.writeFixedOpaque(s.id());
             enc.writeInt(seq);
             enc.writeInt(backChan ? FLAG_CONN_BACK_CHAN : 0);
-            fore.encode(enc);
+            s.fore().encode(enc); // what the reply cache budget granted, maybe less than fore
             back.encode(enc);
             byte[] bytes = new byte[b.readableBytes()];
             b.readBytes(bytes);

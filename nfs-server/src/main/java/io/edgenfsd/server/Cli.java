@@ -76,6 +76,9 @@ public final class Cli implements Callable<Integer> {
         }
     }
 
+    /** One session at the full 64 slots of 4 KiB: below that even a single client gets cut slots. */
+    static final long MIN_REPLY_CACHE = 256L * 1024;
+
     static final class VersionProvider implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
@@ -116,6 +119,10 @@ public final class Cli implements Callable<Integer> {
                 + "flight, all clients together; beyond it requests wait unread (default: ${DEFAULT-VALUE}, for "
                 + "-XX:MaxDirectMemorySize=96m)")
         long maxInflight = ServerConfig.DEFAULT_MAX_INFLIGHT;
+
+        @Option(names = "--reply-cache", paramLabel = "BYTES", description = "reply cache of all sessions "
+                + "together; past it new sessions get fewer slots (default: ${DEFAULT-VALUE})")
+        long replyCache = io.edgenfsd.state.ReplyCacheBudget.DEFAULT_BYTES;
 
         @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "close a connection idle this "
                 + "long that no live session uses (default: ${DEFAULT-VALUE})")
@@ -203,6 +210,11 @@ public final class Cli implements Callable<Integer> {
                     + " (two of the largest requests that --max-io allows)");
             return 2;
         }
+        if (o.replyCache < MIN_REPLY_CACHE || o.replyCache > (1L << 30)) {
+            System.err.println("edge-nfsd: --reply-cache " + o.replyCache + ": must be " + MIN_REPLY_CACHE
+                    + ".." + (1L << 30) + " (one session of 64 slots of 4 KiB needs 262144)");
+            return 2;
+        }
         if (o.idleTimeout < 1 || o.recordTimeout < 1) {
             System.err.println("edge-nfsd: --idle-timeout and --record-timeout must be at least 1 second");
             return 2;
@@ -234,7 +246,7 @@ public final class Cli implements Callable<Integer> {
         int grace = o.grace != null ? o.grace : 2 * o.lease;
         ServerConfig cfg = new ServerConfig(bind, o.port, o.stateDir, o.lease, grace, o.maxIo, o.threads,
                 new ServerConfig.Limits(o.maxInflight, java.time.Duration.ofSeconds(o.idleTimeout),
-                        java.time.Duration.ofSeconds(o.recordTimeout)));
+                        java.time.Duration.ofSeconds(o.recordTimeout), o.replyCache));
         NfsServer server = new NfsServer(cfg, exports);
         List<Path> files = List.copyOf(o.exportFiles);
         List<String> lines = List.copyOf(o.exportLines);

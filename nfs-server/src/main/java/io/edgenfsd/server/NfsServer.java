@@ -12,6 +12,7 @@ import io.edgenfsd.rpc.RpcProgram;
 import io.edgenfsd.rpc.RpcServer;
 import io.edgenfsd.state.ClientStore;
 import io.edgenfsd.state.Delegations;
+import io.edgenfsd.state.ReplyCacheBudget;
 import io.edgenfsd.state.StateManager;
 import io.edgenfsd.vfs.HandleStore;
 import io.edgenfsd.vfs.IdMapper;
@@ -122,7 +123,8 @@ public final class NfsServer implements AutoCloseable {
         }
         ClientStore store = new ClientStore(config.stateDir());
         clientStore = store;
-        StateManager state = new StateManager(config.leaseSeconds(), store);
+        StateManager state = new StateManager(config.leaseSeconds(), store,
+                new ReplyCacheBudget(config.limits().replyCache()));
         Set<String> previousClients = store.load();
         LocalFs fs = new LocalFs(exports, handles, identity);
         volumes = new Volumes();
@@ -194,10 +196,11 @@ public final class NfsServer implements AutoCloseable {
             }
         }
         log.info("NFSv4.1 on {} ({} transport, {} workers, {} handles, max I/O {} KiB, {} MiB in flight at most, "
-                        + "reply cache {} KiB per slot: {} KiB per session of {} slots)",
+                        + "reply cache {} KiB per slot, {} KiB per session of {} slots, {} KiB for all sessions)",
                 bound, rpc.transportName(), config.workers(), handles.persistent() ? "persistent" : "in-memory",
                 config.maxIo() / 1024, config.limits().maxInflight() >> 20, CompoundProcessor.MAX_CACHED_REPLY / 1024,
-                CompoundProcessor.MAX_CACHED_REPLY * StateManager.MAX_SLOTS / 1024, StateManager.MAX_SLOTS);
+                CompoundProcessor.MAX_CACHED_REPLY * StateManager.MAX_SLOTS / 1024, StateManager.MAX_SLOTS,
+                config.limits().replyCache() >> 10);
         return bound;
     }
 

@@ -1,5 +1,7 @@
 package io.edgenfsd.server;
 
+import io.edgenfsd.state.ReplyCacheBudget;
+
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,19 +26,28 @@ public record ServerConfig(InetAddress bind, int port, Path stateDir, int leaseS
 
     /**
      * What bounds the memory and time a client can take: bytes in flight; how long a connection with no live
-     * session may be idle; how long one request may take to arrive.
+     * session may be idle; how long one request may take to arrive; the bytes every session's reply cache may
+     * reserve together.
      */
-    public record Limits(long maxInflight, Duration idleTimeout, Duration recordTimeout) {
+    public record Limits(long maxInflight, Duration idleTimeout, Duration recordTimeout, long replyCache) {
+        public Limits(long maxInflight, Duration idleTimeout, Duration recordTimeout) {
+            this(maxInflight, idleTimeout, recordTimeout, ReplyCacheBudget.DEFAULT_BYTES);
+        }
+
         public static Limits defaults() {
             return new Limits(DEFAULT_MAX_INFLIGHT, DEFAULT_IDLE_TIMEOUT, DEFAULT_RECORD_TIMEOUT);
         }
 
         public Limits withMaxInflight(long bytes) {
-            return new Limits(bytes, idleTimeout, recordTimeout);
+            return new Limits(bytes, idleTimeout, recordTimeout, replyCache);
         }
 
         public Limits withTimeouts(Duration idle, Duration record) {
-            return new Limits(maxInflight, idle, record);
+            return new Limits(maxInflight, idle, record, replyCache);
+        }
+
+        public Limits withReplyCache(long bytes) {
+            return new Limits(maxInflight, idleTimeout, recordTimeout, bytes);
         }
     }
 

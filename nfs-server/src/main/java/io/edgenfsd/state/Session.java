@@ -21,10 +21,12 @@ public final class Session {
     private volatile RpcConnection backChannel;
     private int callbackSequence;
     private volatile boolean destroyed;
+    private final ReplyCacheBudget.Grant replyCacheGrant;
 
     Session(byte[] id, ClientRecord client, ChannelAttrs fore, ChannelAttrs back, int callbackProgram,
-            CallbackSecurity callbackSecurity) {
+            CallbackSecurity callbackSecurity, ReplyCacheBudget.Grant replyCacheGrant) {
         this.id = id;
+        this.replyCacheGrant = replyCacheGrant;
         this.client = client;
         this.fore = fore;
         this.back = back;
@@ -39,6 +41,10 @@ public final class Session {
 
     public byte[] id() {
         return Arrays.copyOf(id, id.length);
+    }
+
+    ReplyCacheBudget.Grant replyCacheGrant() {
+        return replyCacheGrant;
     }
 
     public ClientRecord client() {

@@ -53,20 +53,31 @@ public final class StateManager {
     private final Grace grace;
     private final SessionTable sessions;
     private final FileStates files;
+    private final ReplyCacheBudget replyCache;
 
     public StateManager(int leaseSeconds) {
         this(leaseSeconds, null);
     }
 
     public StateManager(int leaseSeconds, ClientStore store) {
+        this(leaseSeconds, store, new ReplyCacheBudget(ReplyCacheBudget.DEFAULT_BYTES));
+    }
+
+    public StateManager(int leaseSeconds, ClientStore store, ReplyCacheBudget replyCache) {
         this.leaseSeconds = leaseSeconds;
+        this.replyCache = replyCache;
         long now = System.currentTimeMillis();
         this.ids = new IdAllocator((int) (now / 1000));
         this.bootVerifier = ByteBuffer.allocate(8).putLong(System.nanoTime() ^ now).array();
         this.clients = new ClientTable(ids, refusals, leaseSeconds);
         this.grace = new Grace(store);
-        this.sessions = new SessionTable(ids);
+        this.sessions = new SessionTable(ids, replyCache);
         this.files = new FileStates(ids);
+    }
+
+    /** What every session's reply cache may take together (status, metrics, the start-up log). */
+    public ReplyCacheBudget replyCache() {
+        return replyCache;
     }
 
     public int leaseSeconds() {
