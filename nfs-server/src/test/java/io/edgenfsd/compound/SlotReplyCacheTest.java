@@ -145,6 +145,21 @@ class SlotReplyCacheTest extends ProtocolTestBase {
     }
 
     @Test
+    void destroyingTheCompoundsOwnSessionBeforeItsLastOperationAnswersNotOnlyOpAndKeepsTheSession() {
+        NfsSession s = server.session(Cred.root());
+        try {
+            // RFC 8881 section 18.37.3 (pynfs DSESS9004)
+            CompoundReply r = s.compound(c -> c.destroySession(s.sessionId()).putrootfh());
+            assertThat(r.status()).isEqualTo(NfsStatus.NOT_ONLY_OP);
+            assertThat(s.compound(c -> c.putrootfh()).status()).as("the session lives on").isEqualTo(NfsStatus.OK);
+            assertThat(s.compound(c -> c.destroySession(s.sessionId())).status()).as("as the last operation")
+                    .isEqualTo(NfsStatus.OK);
+        } finally {
+            s.rpc().close();
+        }
+    }
+
+    @Test
     void secondReclaimCompleteAnswersCompleteAlready() {
         assertThat(root.compound(c -> c.reclaimComplete(false)).status()).isEqualTo(NfsStatus.COMPLETE_ALREADY);
         assertThat(root.compound(c -> c.reclaimComplete(true)).status()).isEqualTo(NfsStatus.OK);
