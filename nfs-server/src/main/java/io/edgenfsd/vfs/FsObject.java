@@ -26,6 +26,7 @@ public final class FsObject {
     final long ino;
     final int type;
     final long mountId;
+    private final Closer closer;
 
     /**
      * The descriptors open per inode (dev, ino), so a removal reaches every one of them, cached or not
@@ -40,6 +41,7 @@ public final class FsObject {
         private final FileKey inode;
         private boolean closed;
         private boolean retired;
+        private int pins;
 
         Closer(int fd, FileKey inode) {
             this.fd = fd;
@@ -59,9 +61,17 @@ public final class FsObject {
             OPEN.decrementAndGet();
         }
 
+        synchronized boolean pinned() {
+            return pins > 0;
+        }
+
+        synchronized void pin(int delta) {
+            pins += delta;
+        }
+
         /** Under this lock, so the number cannot have been closed and reused by another file meanwhile. */
         synchronized void retire() {
-            if (closed || retired) {
+            if (closed || retired || pins > 0) {
                 return;
             }
             try {
@@ -85,6 +95,7 @@ public final class FsObject {
         this.mountId = st.mountId();
         OPEN.incrementAndGet();
         Closer c = new Closer(fd, new FileKey(dev, ino));
+        this.closer = c;
         BY_INODE.computeIfAbsent(c.inode, k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(c);
         CLEANER.register(this, c);
     }
@@ -98,10 +109,32 @@ public final class FsObject {
      */
     static void retireAll(long dev, long ino) {
         java.util.Set<Closer> set = BY_INODE.get(new FileKey(dev, ino));
-        if (set != null) {
-            for (Closer c : set) {
-                c.retire();
+        if (set == null) {
+            return;
+        }
+        for (Closer c : set) {
+            if (c.pinned()) {
+                return; // an OPEN still needs the inode: its fds stay until the last unpin
             }
+        }
+        for (Closer c : set) {
+            c.retire();
+        }
+    }
+
+    /**
+     * Keeps this object's inode reachable through its fds even after its last name goes (an OPEN of it:
+     * the holder reads and writes on until CLOSE); {@link #retireAll} leaves every fd of a pinned inode.
+     */
+    void pin() {
+        closer.pin(1);
+    }
+
+    /** Undoes one {@link #pin}; the last one lets the fds go now if the inode has no name left. */
+    void unpin() {
+        closer.pin(-1);
+        if (!closer.pinned()) {
+            retireAll(dev, ino);
         }
     }
 

@@ -761,7 +761,7 @@ public final class LocalFs {
     /**
      * An object's last name is gone (REMOVE, or RENAME over it): its fds let go of it now, so its
      * blocks are free at once (a cached fd kept them allocated until garbage collection: 42-46 s, or longer). An
-     * object an OPEN still holds must be skipped here: it stays readable until CLOSE.
+     * inode an OPEN still needs is left alone ({@link FsObject#pin}): it stays readable until CLOSE.
      */
     private void retireRemoved(long dev, long ino) {
         cache.forget(dev, ino);
