@@ -32,6 +32,7 @@ ALL_WORKLOADS=(
   "basic_ops 240" "mount_default 180" "squash 180" "perms 180" "ro_export 120" "refused_client 240"
   "sparse 300" "locks 300" "sqlite 600" "fio 300" "tar 900" "bigdir 1200"
   "crash_write 600" "restart_lock 600" "host_rename 300" "delegations 480"
+  "enospc 300"
 )
 
 
@@ -91,6 +92,7 @@ else
 fi
 BASE=$(mktemp -d /tmp/edge-nfsd-it.XXXXXX)
 chmod 755 "$BASE"
+HOST_MOUNTS=()   # mounted by this run under $BASE, unmounted by cleanup
 SERVER_PID=
 QEMU_PID=
 
@@ -101,6 +103,7 @@ cleanup() {
     wait "$QEMU_PID" 2>/dev/null
   fi
   stop_server
+  for m in "${HOST_MOUNTS[@]}"; do umount -l "$m" 2>/dev/null || it_log "umount $m failed"; done
   if [[ $KEEP -eq 0 ]]; then rm -rf "$BASE"; else it_log "kept exported trees in $BASE"; fi
   exit $rc
 }
@@ -119,6 +122,7 @@ EXPORTS=(
   "asq   rw  all_squash      4343  *"
   "ro    ro  no_root_squash  -     *"
   "deny  rw  no_root_squash  -     192.0.2.1"
+  "full  rw  no_root_squash  -     *"
 )
 for e in "${EXPORTS[@]}"; do
   read -r name access squash anon clients <<<"$e"
@@ -127,6 +131,9 @@ done
 chmod 777 "$BASE/rsq" "$BASE/asq"
 echo "read-only export" >"$BASE/ro/readme"; mkdir -p "$BASE/ro/subdir"
 echo "secret" >"$BASE/deny/secret"
+# 'full' is a small filesystem of its own, so the enospc workload can fill it (16 MiB, 512 inodes)
+mount -t tmpfs -o size=16m,nr_inodes=512,mode=0755 edge-nfsd-it-full "$BASE/full" || it_die "mounting a tmpfs on $BASE/full failed"
+HOST_MOUNTS+=("$BASE/full")
 
 PORT=$(it_free_port)
 
@@ -327,6 +334,7 @@ EXP_RSQ=$BASE/rsq
 EXP_ASQ=$BASE/asq
 EXP_RO=$BASE/ro
 EXP_DENY=$BASE/deny
+EXP_FULL=$BASE/full
 ANON_RSQ=4242
 ANON_ASQ=4343
 EOF

@@ -1,5 +1,5 @@
 # Sourced by every workload (runs in the guest as root). /job/env provides:
-#   NFS_HOST NFS_PORT SERVER_KIND EXP_RW EXP_RSQ EXP_ASQ EXP_RO EXP_DENY ANON_RSQ ANON_ASQ
+#   NFS_HOST NFS_PORT SERVER_KIND EXP_RW EXP_RSQ EXP_ASQ EXP_RO EXP_DENY EXP_FULL ANON_RSQ ANON_ASQ
 set -euo pipefail
 . /job/env
 

@@ -70,6 +70,7 @@ public final class At {
     static final int NR_UTIMENSAT = utimensatNr(Arch.CURRENT);
     static final int NR_GETDENTS64 = pick(Arch.CURRENT, 217, 61, 217);
     static final int NR_UNSHARE = pick(Arch.CURRENT, 272, 97, 337);
+    static final int NR_MEMFD_CREATE = pick(Arch.CURRENT, 319, 279, 385);
 
     /** utimensat, or on 32-bit arm utimensat_time64 (412): the call whose struct has 64-bit seconds there. */
     static int utimensatNr(Arch a) {
@@ -125,6 +126,8 @@ public final class At {
         static native int umask(int mask);
 
         static native int close(int fd);
+
+        static native int dup3(int oldfd, int newfd, int flags);
     }
 
     /** syscall(nr, int, char *, int, int): faccessat2, fchmodat2, mknodat. */
@@ -281,6 +284,36 @@ public final class At {
     /** An absolute path opened by the administrator's configuration (export roots), following links in it. */
     public static int openTrusted(String path, int flags) throws ErrnoException {
         return openat(AT_FDCWD, name(path), flags, 0);
+    }
+
+    /** One empty, nameless file (memfd: no link, nlink 0) that {@link #retire} puts in place of an fd. */
+    private static volatile int retiredFile = -1;
+
+    private static synchronized int retiredFile() throws ErrnoException {
+        if (retiredFile < 0) {
+            retiredFile = (int) memfdCreate();
+        }
+        return retiredFile;
+    }
+
+    private static long memfdCreate() throws ErrnoException {
+        try {
+            return LinuxCalls.syscall(NR_MEMFD_CREATE, name("edge-nfsd-retired"), 1 /* MFD_CLOEXEC */);
+        } catch (com.sun.jna.LastErrorException e) {
+            throw ErrnoException.of(e.getErrorCode(), "memfd_create", null);
+        }
+    }
+
+    /**
+     * Lets go of what {@code fd} refers to while keeping the number taken: dup3 puts an empty memfd in its
+     * place atomically, so a thread still using the number reaches that (nlink 0, no data), never a file
+     * opened later under a reused number; the number itself is closed by its owner as usual.
+     */
+    public static void retire(int fd) throws ErrnoException {
+        int r = retiredFile();
+        if (Libc.dup3(r, fd, LinuxCalls.O_CLOEXEC) < 0) {
+            throw ErrnoException.of(Native.getLastError(), "dup3", fd);
+        }
     }
 
     public static void close(int fd) {
