@@ -48,6 +48,10 @@ public final class OperationTable {
     public static final int TEST_STATEID = 55;
     public static final int DESTROY_CLIENTID = 57;
     public static final int RECLAIM_COMPLETE = 58;
+    // NFSv4.2 (RFC 7862 section 11.2)
+    public static final int ALLOCATE = 59;
+    public static final int DEALLOCATE = 62;
+    public static final int SEEK = 69;
     public static final int OP_ILLEGAL = 10044;
     /** Highest opcode of NFSv4.1 (RFC 8881). */
     static final int LAST_41 = RECLAIM_COMPLETE;

@@ -2,11 +2,13 @@ package io.edgenfsd.server;
 
 import io.edgenfsd.compound.OperationTable;
 import io.edgenfsd.ops.Access;
+import io.edgenfsd.ops.Allocate;
 import io.edgenfsd.ops.BackchannelCtl;
 import io.edgenfsd.ops.BindConnToSession;
 import io.edgenfsd.ops.Close;
 import io.edgenfsd.ops.Commit;
 import io.edgenfsd.ops.Create;
+import io.edgenfsd.ops.Deallocate;
 import io.edgenfsd.ops.CreateSession;
 import io.edgenfsd.ops.DelegReturn;
 import io.edgenfsd.ops.DestroyClientId;
@@ -37,6 +39,7 @@ import io.edgenfsd.ops.RestoreFh;
 import io.edgenfsd.ops.SaveFh;
 import io.edgenfsd.ops.SecInfo;
 import io.edgenfsd.ops.SecInfoNoName;
+import io.edgenfsd.ops.Seek;
 import io.edgenfsd.ops.Sequence;
 import io.edgenfsd.ops.SetAttr;
 import io.edgenfsd.ops.TestStateid;
@@ -80,6 +83,9 @@ public final class Operations {
                 .register(OperationTable.SETATTR, new SetAttr())
                 .register(OperationTable.VERIFY, new Verify(false))
                 .register(OperationTable.WRITE, new Write())
+                .register(OperationTable.ALLOCATE, new Allocate())
+                .register(OperationTable.DEALLOCATE, new Deallocate())
+                .register(OperationTable.SEEK, new Seek())
                 .register(OperationTable.BACKCHANNEL_CTL, new BackchannelCtl())
                 .register(OperationTable.BIND_CONN_TO_SESSION, new BindConnToSession())
                 .register(OperationTable.EXCHANGE_ID, new ExchangeId())

@@ -949,6 +949,42 @@ public final class LocalFs {
         }
     }
 
+    /**
+     * fallocate(2) on a regular file: reserves blocks ({@code punchHole} false: ALLOCATE, the size grows to
+     * cover the range) or frees them keeping the size (DEALLOCATE). Opened from the handle as the server
+     * (the caller's stateid or permission was checked); the call runs as the caller. {@code sync}: fsync
+     * before returning (a sync export).
+     */
+    public void allocate(Inode i, long offset, long length, boolean punchHole, boolean sync) throws NfsException {
+        int fd = reopen(i, LinuxCalls.O_WRONLY);
+        try {
+            At.fallocate(fd, punchHole ? At.FALLOC_FL_PUNCH_HOLE | At.FALLOC_FL_KEEP_SIZE : 0, offset, length);
+            if (sync) {
+                At.fsync(fd, true);
+                SyncStats.fsynced();
+            }
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
+        } finally {
+            At.close(fd);
+        }
+    }
+
+    /**
+     * The first offset at or after {@code offset} that starts data ({@code data}) or a hole, by lseek(2)
+     * SEEK_DATA/SEEK_HOLE; NFS4ERR_NXIO when there is none (at or past the end, or no data after it).
+     */
+    public long seek(Inode i, long offset, boolean data) throws NfsException {
+        int fd = reopen(i, LinuxCalls.O_RDONLY);
+        try {
+            return At.lseek(fd, offset, data ? At.SEEK_DATA : At.SEEK_HOLE);
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
+        } finally {
+            At.close(fd);
+        }
+    }
+
     public void setMode(Inode i, int mode) throws NfsException {
         FsObject o = obj(i);
         if (o.type == Stat.S_IFLNK) {

@@ -268,6 +268,21 @@ public final class Compound {
         return this;
     }
 
+    /** ALLOCATE or DEALLOCATE (RFC 7862 sections 15.1, 15.4): stateid, offset, length. */
+    public Compound allocate(int opcode, Stateid stateid, long offset, long length) {
+        XdrOut o = op(opcode);
+        stateid.encode(o);
+        o.int64(offset).int64(length);
+        return this;
+    }
+
+    public Compound seek(Stateid stateid, long offset, int what) {
+        XdrOut o = op(Op.SEEK);
+        stateid.encode(o);
+        o.int64(offset).int32(what);
+        return this;
+    }
+
     public Compound commit(long offset, int count) {
         op(Op.COMMIT).int64(offset).int32(count);
         return this;

@@ -56,7 +56,8 @@ public record CompoundReply(NfsStatus status, String tag, List<Result> results, 
             case Op.CREATE_SESSION -> createSession(in);
             case Op.PUTFH, Op.PUTROOTFH, Op.PUTPUBFH, Op.LOOKUP, Op.LOOKUPP, Op.SAVEFH, Op.RESTOREFH, Op.VERIFY,
                     Op.NVERIFY, Op.DESTROY_SESSION, Op.DESTROY_CLIENTID, Op.RECLAIM_COMPLETE, Op.FREE_STATEID,
-                    Op.DELEGRETURN, Op.LOCKT -> null;
+                    Op.DELEGRETURN, Op.LOCKT, Op.ALLOCATE, Op.DEALLOCATE -> null;
+            case Op.SEEK -> new Res.Seek(in.bool(), in.int64());
             case Op.GETFH -> in.opaque();
             case Op.GETATTR -> Fattr.decode(in);
             case Op.SETATTR -> in.bitmap();

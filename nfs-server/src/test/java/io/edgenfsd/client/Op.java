@@ -42,6 +42,11 @@ public final class Op {
     public static final int TEST_STATEID = 55;
     public static final int DESTROY_CLIENTID = 57;
     public static final int RECLAIM_COMPLETE = 58;
+    public static final int ALLOCATE = 59;
+    public static final int DEALLOCATE = 62;
+    public static final int SEEK = 69;
+    public static final int CONTENT_DATA = 0;
+    public static final int CONTENT_HOLE = 1;
     public static final int ILLEGAL = 10044;
 
     public static final int ACCESS_READ = 1;

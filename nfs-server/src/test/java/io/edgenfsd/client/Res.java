@@ -36,6 +36,9 @@ public final class Res {
     public record Read(boolean eof, byte[] data) {
     }
 
+    public record Seek(boolean eof, long offset) {
+    }
+
     public record Write(int count, int committed, byte[] verifier) {
     }
 

@@ -114,6 +114,10 @@ public final class At {
 
         static native int fsync(int fd);
 
+        static native int fallocate64(int fd, int mode, long offset, long len);
+
+        static native long lseek64(int fd, long offset, int whence);
+
         static native int fdatasync(int fd);
 
         static native int fsetxattr(int fd, byte[] name, byte[] value, NativeLong size, int flags);
@@ -394,6 +398,26 @@ public final class At {
 
     public static void ftruncate(int fd, long length) throws ErrnoException {
         check(Libc.ftruncate64(fd, length), "ftruncate", "fd");
+    }
+
+    /** fallocate(2)'s mode bits (linux/falloc.h). */
+    public static final int FALLOC_FL_KEEP_SIZE = 0x01;
+    public static final int FALLOC_FL_PUNCH_HOLE = 0x02;
+    /** lseek(2) whence values for sparse files (SEEK_DATA, SEEK_HOLE). */
+    public static final int SEEK_DATA = 3;
+    public static final int SEEK_HOLE = 4;
+
+    public static void fallocate(int fd, int mode, long offset, long length) throws ErrnoException {
+        check(Libc.fallocate64(fd, mode, offset, length), "fallocate", "fd");
+    }
+
+    /** lseek(2); ENXIO when {@code offset} is at or beyond the end for SEEK_DATA/SEEK_HOLE. */
+    public static long lseek(int fd, long offset, int whence) throws ErrnoException {
+        long r = Libc.lseek64(fd, offset, whence);
+        if (r < 0) {
+            throw ErrnoException.of(Native.getLastError(), "lseek", "fd");
+        }
+        return r;
     }
 
     public static void fsync(int fd, boolean metadata) throws ErrnoException {
