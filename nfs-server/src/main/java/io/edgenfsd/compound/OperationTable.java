@@ -50,7 +50,10 @@ public final class OperationTable {
     public static final int RECLAIM_COMPLETE = 58;
     // NFSv4.2 (RFC 7862 section 11.2)
     public static final int ALLOCATE = 59;
+    public static final int COPY = 60;
     public static final int DEALLOCATE = 62;
+    public static final int OFFLOAD_CANCEL = 66;
+    public static final int OFFLOAD_STATUS = 67;
     public static final int SEEK = 69;
     public static final int OP_ILLEGAL = 10044;
     /** Highest opcode of NFSv4.1 (RFC 8881). */

@@ -7,6 +7,7 @@ import io.edgenfsd.ops.BackchannelCtl;
 import io.edgenfsd.ops.BindConnToSession;
 import io.edgenfsd.ops.Close;
 import io.edgenfsd.ops.Commit;
+import io.edgenfsd.ops.Copy;
 import io.edgenfsd.ops.Create;
 import io.edgenfsd.ops.Deallocate;
 import io.edgenfsd.ops.CreateSession;
@@ -24,6 +25,8 @@ import io.edgenfsd.ops.LockTest;
 import io.edgenfsd.ops.LockU;
 import io.edgenfsd.ops.Lookup;
 import io.edgenfsd.ops.Lookupp;
+import io.edgenfsd.ops.OffloadCancel;
+import io.edgenfsd.ops.OffloadStatus;
 import io.edgenfsd.ops.Open;
 import io.edgenfsd.ops.OpenDowngrade;
 import io.edgenfsd.ops.PutFh;
@@ -84,7 +87,10 @@ public final class Operations {
                 .register(OperationTable.VERIFY, new Verify(false))
                 .register(OperationTable.WRITE, new Write())
                 .register(OperationTable.ALLOCATE, new Allocate())
+                .register(OperationTable.COPY, new Copy())
                 .register(OperationTable.DEALLOCATE, new Deallocate())
+                .register(OperationTable.OFFLOAD_CANCEL, new OffloadCancel())
+                .register(OperationTable.OFFLOAD_STATUS, new OffloadStatus())
                 .register(OperationTable.SEEK, new Seek())
                 .register(OperationTable.BACKCHANNEL_CTL, new BackchannelCtl())
                 .register(OperationTable.BIND_CONN_TO_SESSION, new BindConnToSession())

@@ -971,6 +971,42 @@ public final class LocalFs {
     }
 
     /**
+     * Copies up to {@code count} bytes of {@code src} from {@code srcOffset} to {@code dst} at
+     * {@code dstOffset} with copy_file_range(2), in the kernel (a reflink where the filesystem can). Both
+     * are opened from their handles as the server (the caller's stateids were checked); the copy runs as
+     * the caller. Stops early at the source's end; returns the bytes copied. {@code sync}: fsync the
+     * destination before returning.
+     */
+    public long copy(Inode src, long srcOffset, Inode dst, long dstOffset, long count, boolean sync)
+            throws NfsException {
+        int in = reopen(src, LinuxCalls.O_RDONLY);
+        try {
+            int out = reopen(dst, LinuxCalls.O_WRONLY);
+            try {
+                long done = 0;
+                while (done < count) {
+                    long n = At.copyFileRange(in, srcOffset + done, out, dstOffset + done, count - done);
+                    if (n == 0) {
+                        break;
+                    }
+                    done += n;
+                }
+                if (sync) {
+                    At.fsync(out, true);
+                    SyncStats.fsynced();
+                }
+                return done;
+            } finally {
+                At.close(out);
+            }
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
+        } finally {
+            At.close(in);
+        }
+    }
+
+    /**
      * The first offset at or after {@code offset} that starts data ({@code data}) or a hole, by lseek(2)
      * SEEK_DATA/SEEK_HOLE; NFS4ERR_NXIO when there is none (at or past the end, or no data after it).
      */

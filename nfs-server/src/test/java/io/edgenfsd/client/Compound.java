@@ -276,6 +276,21 @@ public final class Compound {
         return this;
     }
 
+    /** COPY (RFC 7862 section 15.2), intra-server: saved filehandle to current, no source servers. */
+    public Compound copy(Stateid src, Stateid dst, long srcOffset, long dstOffset, long count, boolean sync) {
+        XdrOut o = op(Op.COPY);
+        src.encode(o);
+        dst.encode(o);
+        o.int64(srcOffset).int64(dstOffset).int64(count).bool(true).bool(sync).int32(0);
+        return this;
+    }
+
+    /** OFFLOAD_STATUS or OFFLOAD_CANCEL (RFC 7862 sections 15.9, 15.8) of a copy's stateid. */
+    public Compound offload(int opcode, Stateid copy) {
+        copy.encode(op(opcode));
+        return this;
+    }
+
     public Compound seek(Stateid stateid, long offset, int what) {
         XdrOut o = op(Op.SEEK);
         stateid.encode(o);

@@ -58,6 +58,7 @@ public record CompoundReply(NfsStatus status, String tag, List<Result> results, 
                     Op.NVERIFY, Op.DESTROY_SESSION, Op.DESTROY_CLIENTID, Op.RECLAIM_COMPLETE, Op.FREE_STATEID,
                     Op.DELEGRETURN, Op.LOCKT, Op.ALLOCATE, Op.DEALLOCATE -> null;
             case Op.SEEK -> new Res.Seek(in.bool(), in.int64());
+            case Op.COPY -> new Res.Copy(in.int32(), in.int64(), in.int32(), in.fixed(8), in.bool(), in.bool());
             case Op.GETFH -> in.opaque();
             case Op.GETATTR -> Fattr.decode(in);
             case Op.SETATTR -> in.bitmap();

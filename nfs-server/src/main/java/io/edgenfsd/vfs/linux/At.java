@@ -161,6 +161,17 @@ public final class At {
         static native NativeLong syscall(NativeLong nr, int a, Pointer b, int c);
     }
 
+    /** copy_file_range(2) (glibc 2.27+): bound on its own so an older libc loses only COPY. */
+    static final class CopyRange {
+        static final boolean AVAILABLE = LinuxCalls.registerDirect(CopyRange.class);
+
+        private CopyRange() {
+        }
+
+        static native NativeLong copy_file_range(int fdIn, long[] offIn, int fdOut, long[] offOut, NativeLong len,
+                                                 int flags);
+    }
+
     private static final byte[] EMPTY = {0};
 
     /** NUL-terminated bytes of one name component (UTF-8, as clients send them). */
@@ -418,6 +429,20 @@ public final class At {
             throw ErrnoException.of(Native.getLastError(), "lseek", "fd");
         }
         return r;
+    }
+
+    /**
+     * copy_file_range(2) of up to {@code length} bytes; the kernel copies (or reflinks) without the data
+     * passing through user space. Returns the bytes copied, 0 at the source's end. EOPNOTSUPP where the
+     * libc lacks it.
+     */
+    public static long copyFileRange(int in, long inOffset, int out, long outOffset, long length)
+            throws ErrnoException {
+        if (!CopyRange.AVAILABLE) {
+            throw ErrnoException.of(95, "copy_file_range", "fd");
+        }
+        return check(CopyRange.copy_file_range(in, new long[] {inOffset}, out, new long[] {outOffset},
+                new NativeLong(length), 0), "copy_file_range", "fd");
     }
 
     public static void fsync(int fd, boolean metadata) throws ErrnoException {
