@@ -15,8 +15,13 @@ import io.edgenfsd.xdr.XdrEncoder;
 public final class OffloadStatus implements Operation {
     @Override
     public void execute(CompoundContext ctx, XdrDecoder in, XdrEncoder out) throws NfsException {
+        throw noSuchCopy(ctx, in);
+    }
+
+    /** OFFLOAD_STATUS's and OFFLOAD_CANCEL's answer: the stateid names no asynchronous copy. */
+    static NfsException noSuchCopy(CompoundContext ctx, XdrDecoder in) throws NfsException {
         StateId id = StateId.decode(in);
         ctx.current();
-        throw new NfsException(NfsStatus.BAD_STATEID, "no asynchronous copy " + id);
+        return new NfsException(NfsStatus.BAD_STATEID, "no asynchronous copy " + id);
     }
 }
