@@ -54,6 +54,7 @@ public final class OperationTable {
     public static final int DEALLOCATE = 62;
     public static final int OFFLOAD_CANCEL = 66;
     public static final int OFFLOAD_STATUS = 67;
+    public static final int READ_PLUS = 68;
     public static final int SEEK = 69;
     public static final int OP_ILLEGAL = 10044;
     /** Highest opcode of NFSv4.1 (RFC 8881). */

@@ -34,6 +34,7 @@ import io.edgenfsd.ops.PutPubFh;
 import io.edgenfsd.ops.PutRootFh;
 import io.edgenfsd.ops.Read;
 import io.edgenfsd.ops.ReadDir;
+import io.edgenfsd.ops.ReadPlus;
 import io.edgenfsd.ops.Readlink;
 import io.edgenfsd.ops.ReclaimComplete;
 import io.edgenfsd.ops.Remove;
@@ -91,6 +92,7 @@ public final class Operations {
                 .register(OperationTable.DEALLOCATE, new Deallocate())
                 .register(OperationTable.OFFLOAD_CANCEL, new OffloadCancel())
                 .register(OperationTable.OFFLOAD_STATUS, new OffloadStatus())
+                .register(OperationTable.READ_PLUS, new ReadPlus())
                 .register(OperationTable.SEEK, new Seek())
                 .register(OperationTable.BACKCHANNEL_CTL, new BackchannelCtl())
                 .register(OperationTable.BIND_CONN_TO_SESSION, new BindConnToSession())

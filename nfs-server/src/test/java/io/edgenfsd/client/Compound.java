@@ -254,6 +254,13 @@ public final class Compound {
         return this;
     }
 
+    public Compound readPlus(Stateid stateid, long offset, int count) {
+        XdrOut o = op(Op.READ_PLUS);
+        stateid.encode(o);
+        o.int64(offset).int32(count);
+        return this;
+    }
+
     public Compound read(Stateid stateid, long offset, int count) {
         XdrOut o = op(Op.READ);
         stateid.encode(o);

@@ -58,6 +58,7 @@ public record CompoundReply(NfsStatus status, String tag, List<Result> results, 
                     Op.NVERIFY, Op.DESTROY_SESSION, Op.DESTROY_CLIENTID, Op.RECLAIM_COMPLETE, Op.FREE_STATEID,
                     Op.DELEGRETURN, Op.LOCKT, Op.ALLOCATE, Op.DEALLOCATE -> null;
             case Op.SEEK -> new Res.Seek(in.bool(), in.int64());
+            case Op.READ_PLUS -> readPlus(in);
             case Op.COPY -> new Res.Copy(in.int32(), in.int64(), in.int32(), in.fixed(8), in.bool(), in.bool());
             case Op.GETFH -> in.opaque();
             case Op.GETATTR -> Fattr.decode(in);
@@ -220,5 +221,22 @@ public record CompoundReply(NfsStatus status, String tag, List<Result> results, 
             sb.append(' ').append(r.opcode()).append('=').append(r.status());
         }
         return sb.append(" ]").toString();
+    }
+
+    /** READ_PLUS4resok: eof, then segments; holes (type 1) are read back as zeros of their length. */
+    private static Res.ReadPlus readPlus(XdrIn in) {
+        boolean eof = in.bool();
+        int n = in.int32();
+        java.util.List<Res.ReadPlus.Segment> segs = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int type = in.int32();
+            long offset = in.int64();
+            if (type == 0) {
+                segs.add(new Res.ReadPlus.Segment(offset, in.opaque()));
+            } else {
+                segs.add(new Res.ReadPlus.Segment(offset, new byte[(int) in.int64()]));
+            }
+        }
+        return new Res.ReadPlus(eof, segs);
     }
 }

@@ -47,6 +47,7 @@ public final class Op {
     public static final int DEALLOCATE = 62;
     public static final int OFFLOAD_CANCEL = 66;
     public static final int OFFLOAD_STATUS = 67;
+    public static final int READ_PLUS = 68;
     public static final int SEEK = 69;
     public static final int CONTENT_DATA = 0;
     public static final int CONTENT_HOLE = 1;

@@ -41,6 +41,11 @@ public final class Res {
                        boolean synchronous) {
     }
 
+    public record ReadPlus(boolean eof, java.util.List<Segment> segments) {
+        public record Segment(long offset, byte[] data) {
+        }
+    }
+
     public record Seek(boolean eof, long offset) {
     }
 
