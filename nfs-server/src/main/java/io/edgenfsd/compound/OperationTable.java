@@ -56,6 +56,11 @@ public final class OperationTable {
     public static final int OFFLOAD_STATUS = 67;
     public static final int READ_PLUS = 68;
     public static final int SEEK = 69;
+    // extended attributes (RFC 8276 section 8)
+    public static final int GETXATTR = 72;
+    public static final int SETXATTR = 73;
+    public static final int LISTXATTRS = 74;
+    public static final int REMOVEXATTR = 75;
     public static final int OP_ILLEGAL = 10044;
     /** Highest opcode of NFSv4.1 (RFC 8881). */
     static final int LAST_41 = RECLAIM_COMPLETE;

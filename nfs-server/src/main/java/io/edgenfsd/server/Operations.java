@@ -19,10 +19,12 @@ import io.edgenfsd.ops.ExclusiveVerifiers;
 import io.edgenfsd.ops.FreeStateid;
 import io.edgenfsd.ops.GetAttr;
 import io.edgenfsd.ops.GetFh;
+import io.edgenfsd.ops.GetXattr;
 import io.edgenfsd.ops.Link;
 import io.edgenfsd.ops.Lock;
 import io.edgenfsd.ops.LockTest;
 import io.edgenfsd.ops.LockU;
+import io.edgenfsd.ops.ListXattrs;
 import io.edgenfsd.ops.Lookup;
 import io.edgenfsd.ops.Lookupp;
 import io.edgenfsd.ops.OffloadCancel;
@@ -38,6 +40,7 @@ import io.edgenfsd.ops.ReadPlus;
 import io.edgenfsd.ops.Readlink;
 import io.edgenfsd.ops.ReclaimComplete;
 import io.edgenfsd.ops.Remove;
+import io.edgenfsd.ops.RemoveXattr;
 import io.edgenfsd.ops.Rename;
 import io.edgenfsd.ops.RestoreFh;
 import io.edgenfsd.ops.SaveFh;
@@ -46,6 +49,7 @@ import io.edgenfsd.ops.SecInfoNoName;
 import io.edgenfsd.ops.Seek;
 import io.edgenfsd.ops.Sequence;
 import io.edgenfsd.ops.SetAttr;
+import io.edgenfsd.ops.SetXattr;
 import io.edgenfsd.ops.TestStateid;
 import io.edgenfsd.ops.Verify;
 import io.edgenfsd.ops.Write;
@@ -94,6 +98,10 @@ public final class Operations {
                 .register(OperationTable.OFFLOAD_STATUS, new OffloadStatus())
                 .register(OperationTable.READ_PLUS, new ReadPlus())
                 .register(OperationTable.SEEK, new Seek())
+                .register(OperationTable.GETXATTR, new GetXattr())
+                .register(OperationTable.SETXATTR, new SetXattr())
+                .register(OperationTable.LISTXATTRS, new ListXattrs())
+                .register(OperationTable.REMOVEXATTR, new RemoveXattr())
                 .register(OperationTable.BACKCHANNEL_CTL, new BackchannelCtl())
                 .register(OperationTable.BIND_CONN_TO_SESSION, new BindConnToSession())
                 .register(OperationTable.EXCHANGE_ID, new ExchangeId())

@@ -110,7 +110,10 @@ public enum NfsStatus {
     RETURNCONFLICT(10086),
     DELEG_REVOKED(10087),
     // NFSv4.2 (RFC 7862 section 11.1)
-    UNION_NOTSUPP(10090);
+    UNION_NOTSUPP(10090),
+    // extended attributes (RFC 8276 section 8.4)
+    NOXATTR(10095),
+    XATTR2BIG(10096);
 
     private static final Map<Integer, NfsStatus> BY_CODE = new HashMap<>();
 

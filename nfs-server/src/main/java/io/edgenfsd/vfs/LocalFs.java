@@ -970,6 +970,95 @@ public final class LocalFs {
         }
     }
 
+    /** The xattr namespace NFS names map to (RFC 8276 section 5: user extended attributes only). */
+    private static final String USER_XATTR = "user.";
+
+    /** xattr names of our own (the create verifier): never seen nor changed by clients. */
+    private static boolean ownXattr(String name) {
+        return name.startsWith("edge-nfsd.");
+    }
+
+    /** A {@code user.} xattr's value (fgetxattr as the caller); NFS4ERR_NOXATTR when there is none. */
+    public byte[] getXattr(Inode i, String name) throws NfsException {
+        if (ownXattr(name)) {
+            throw new NfsException(NfsStatus.NOXATTR, name);
+        }
+        int fd = reopen(i, LinuxCalls.O_RDONLY);
+        try {
+            byte[] v = At.getXattr(fd, USER_XATTR + name, MAX_XATTR);
+            if (v == null) {
+                throw new NfsException(NfsStatus.NOXATTR, name);
+            }
+            return v;
+        } catch (ErrnoException x) {
+            throw xattrError(x, name);
+        } finally {
+            At.close(fd);
+        }
+    }
+
+    /** Sets a {@code user.} xattr as the caller; {@code flags} XATTR_CREATE (1) / XATTR_REPLACE (2) / 0. */
+    public void setXattr(Inode i, String name, byte[] value, int flags) throws NfsException {
+        if (ownXattr(name)) {
+            throw new NfsException(NfsStatus.PERM, "reserved xattr name " + name);
+        }
+        if (value.length > MAX_XATTR) {
+            throw new NfsException(NfsStatus.XATTR2BIG, name);
+        }
+        int fd = reopen(i, LinuxCalls.O_RDONLY);
+        try {
+            At.setXattr(fd, USER_XATTR + name, value, flags);
+        } catch (ErrnoException x) {
+            throw xattrError(x, name);
+        } finally {
+            At.close(fd);
+        }
+    }
+
+    /** The object's {@code user.} xattr names without the prefix, sorted, our own left out. */
+    public List<String> listXattrs(Inode i) throws NfsException {
+        int fd = reopen(i, LinuxCalls.O_RDONLY);
+        try {
+            List<String> out = new java.util.ArrayList<>();
+            for (String n : At.listXattrs(fd)) {
+                if (n.startsWith(USER_XATTR) && !ownXattr(n.substring(USER_XATTR.length()))) {
+                    out.add(n.substring(USER_XATTR.length()));
+                }
+            }
+            java.util.Collections.sort(out);
+            return out;
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
+        } finally {
+            At.close(fd);
+        }
+    }
+
+    public void removeXattr(Inode i, String name) throws NfsException {
+        if (ownXattr(name)) {
+            throw new NfsException(NfsStatus.NOXATTR, name);
+        }
+        int fd = reopen(i, LinuxCalls.O_RDONLY);
+        try {
+            At.removeXattr(fd, USER_XATTR + name);
+        } catch (ErrnoException x) {
+            throw xattrError(x, name);
+        } finally {
+            At.close(fd);
+        }
+    }
+
+    /** The largest xattr value (Linux's XATTR_SIZE_MAX). */
+    public static final int MAX_XATTR = 65536;
+
+    private static NfsException xattrError(ErrnoException x, String name) {
+        return switch (x.errno()) {
+            case 61 -> new NfsException(NfsStatus.NOXATTR, name);   // ENODATA
+            case 7, 34 -> new NfsException(NfsStatus.XATTR2BIG, name); // E2BIG, ERANGE
+            default -> Errno.toNfs(x);
+        };
+    }
+
     /**
      * Copies up to {@code count} bytes of {@code src} from {@code srcOffset} to {@code dst} at
      * {@code dstOffset} with copy_file_range(2), in the kernel (a reflink where the filesystem can). Both

@@ -298,6 +298,27 @@ public final class Compound {
         return this;
     }
 
+    public Compound getxattr(String name) {
+        op(Op.GETXATTR).string(name);
+        return this;
+    }
+
+    /** SETXATTR with setxattr_option4 0 (either), 1 (create) or 2 (replace). */
+    public Compound setxattr(int option, String name, byte[] value) {
+        op(Op.SETXATTR).int32(option).string(name).opaque(value);
+        return this;
+    }
+
+    public Compound listxattrs(long cookie, int maxCount) {
+        op(Op.LISTXATTRS).int64(cookie).int32(maxCount);
+        return this;
+    }
+
+    public Compound removexattr(String name) {
+        op(Op.REMOVEXATTR).string(name);
+        return this;
+    }
+
     public Compound seek(Stateid stateid, long offset, int what) {
         XdrOut o = op(Op.SEEK);
         stateid.encode(o);

@@ -59,6 +59,9 @@ public record CompoundReply(NfsStatus status, String tag, List<Result> results, 
                     Op.DELEGRETURN, Op.LOCKT, Op.ALLOCATE, Op.DEALLOCATE -> null;
             case Op.SEEK -> new Res.Seek(in.bool(), in.int64());
             case Op.READ_PLUS -> readPlus(in);
+            case Op.GETXATTR -> in.opaque();
+            case Op.SETXATTR, Op.REMOVEXATTR -> Res.ChangeInfo.decode(in);
+            case Op.LISTXATTRS -> listXattrs(in);
             case Op.COPY -> new Res.Copy(in.int32(), in.int64(), in.int32(), in.fixed(8), in.bool(), in.bool());
             case Op.GETFH -> in.opaque();
             case Op.GETATTR -> Fattr.decode(in);
@@ -238,5 +241,15 @@ public record CompoundReply(NfsStatus status, String tag, List<Result> results, 
             }
         }
         return new Res.ReadPlus(eof, segs);
+    }
+
+    private static Res.ListXattrs listXattrs(XdrIn in) {
+        long cookie = in.int64();
+        int n = in.int32();
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            names.add(in.string());
+        }
+        return new Res.ListXattrs(cookie, names, in.bool());
     }
 }

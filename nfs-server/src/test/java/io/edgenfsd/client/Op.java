@@ -49,6 +49,10 @@ public final class Op {
     public static final int OFFLOAD_STATUS = 67;
     public static final int READ_PLUS = 68;
     public static final int SEEK = 69;
+    public static final int GETXATTR = 72;
+    public static final int SETXATTR = 73;
+    public static final int LISTXATTRS = 74;
+    public static final int REMOVEXATTR = 75;
     public static final int CONTENT_DATA = 0;
     public static final int CONTENT_HOLE = 1;
     public static final int ILLEGAL = 10044;

@@ -46,6 +46,9 @@ public final class Res {
         }
     }
 
+    public record ListXattrs(long cookie, java.util.List<String> names, boolean eof) {
+    }
+
     public record Seek(boolean eof, long offset) {
     }
 

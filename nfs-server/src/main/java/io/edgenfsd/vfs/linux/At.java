@@ -126,6 +126,10 @@ public final class At {
 
         static native int fstatvfs64(int fd, Pointer buf);
 
+        static native NativeLong flistxattr(int fd, byte[] list, NativeLong size);
+
+        static native int fremovexattr(int fd, byte[] name);
+
         static native int umask(int mask);
 
         static native int close(int fd);
@@ -447,6 +451,31 @@ public final class At {
 
     public static void fsync(int fd, boolean metadata) throws ErrnoException {
         check(metadata ? Libc.fsync(fd) : Libc.fdatasync(fd), metadata ? "fsync" : "fdatasync", "fd");
+    }
+
+    /** fsetxattr(2) with {@code flags} XATTR_CREATE (1) or XATTR_REPLACE (2) or 0. */
+    public static void setXattr(int fd, String name, byte[] value, int flags) throws ErrnoException {
+        check(Libc.fsetxattr(fd, name(name), value, new NativeLong(value.length), flags), "fsetxattr", name);
+    }
+
+    /** The names of an object's xattrs, every namespace (flistxattr(2)). */
+    public static java.util.List<String> listXattrs(int fd) throws ErrnoException {
+        long n = check(Libc.flistxattr(fd, null, new NativeLong(0)), "flistxattr", "fd");
+        byte[] buf = new byte[(int) Math.max(n, 1)];
+        n = check(Libc.flistxattr(fd, buf, new NativeLong(buf.length)), "flistxattr", "fd");
+        java.util.List<String> names = new java.util.ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < n; i++) {
+            if (buf[i] == 0) {
+                names.add(new String(buf, start, i - start, StandardCharsets.UTF_8));
+                start = i + 1;
+            }
+        }
+        return names;
+    }
+
+    public static void removeXattr(int fd, String name) throws ErrnoException {
+        check(Libc.fremovexattr(fd, name(name)), "fremovexattr", name);
     }
 
     public static void setXattr(int fd, String name, byte[] value) throws ErrnoException {
