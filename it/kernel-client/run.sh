@@ -9,7 +9,8 @@
 # nfs-server/target/edge-nfsd.jar); EDGE_NFSD_IT_CACHE (cache root, default /var/cache/edge-nfsd-it; the
 # guest assets live in its kernel-client/ subdirectory); EDGE_NFSD_IT_LOGS (default target/it-logs; each
 # run gets a subdirectory, `latest` points to it); EDGE_NFSD_IT_RUN_DIR (exactly this directory for the
-# run's logs); EDGE_NFSD_IT_ACCEL (auto|tcg|kvm, default auto); JAVA (default java).
+# run's logs); EDGE_NFSD_IT_ACCEL (auto|tcg|kvm, default auto); EDGE_NFSD_IT_NFSVERS (4.1|4.2, the
+# workloads' nfsvers=, default 4.1); JAVA (default java).
 # Exit status: 0 all selected workloads passed, 1 some failed, 2 the harness could not run.
 set -uo pipefail
 
@@ -23,6 +24,7 @@ SERVER=${NFS_SERVER:-edge}
 JAR=${EDGE_NFSD_JAR:-$REPO/nfs-server/target/edge-nfsd.jar}
 JAVA=${JAVA:-java}
 ACCEL_WANT=${EDGE_NFSD_IT_ACCEL:-auto}
+NFSVERS=${EDGE_NFSD_IT_NFSVERS:-4.1}   # nfsvers= of the workloads' mounts (lib.sh's mnt)
 PER_BOOT=0
 SHELL_MODE=0
 KEEP=0
@@ -31,7 +33,7 @@ KEEP=0
 ALL_WORKLOADS=(
   "basic_ops 240" "mount_default 180" "squash 180" "perms 180" "ro_export 120" "refused_client 240"
   "sparse 300" "locks 300" "sqlite 600" "fio 300" "tar 900" "bigdir 1200"
-  "crash_write 600" "restart_lock 600" "host_rename 300" "delegations 480"
+  "crash_write 600" "restart_lock 600" "host_rename 300" "delegations 480" "nfs42 600"
   "enospc 300" "two_guests 400"
 )
 # workloads that run on a pair of guests at once (boot_pair), not in the single guest's boot
@@ -338,6 +340,7 @@ job_env() {  # JOB [EXTRA_LINE...]: the guest's /job/env
 NFS_HOST=10.0.2.2
 NFS_PORT=$PORT
 SERVER_KIND=$SERVER
+NFS_VERS=$NFSVERS
 EXP_RW=$BASE/rw
 EXP_RSQ=$BASE/rsq
 EXP_ASQ=$BASE/asq

@@ -115,6 +115,10 @@ public final class At {
 
         static native int fsync(int fd);
 
+        static native int fallocate64(int fd, int mode, long offset, long len);
+
+        static native long lseek64(int fd, long offset, int whence);
+
         static native int fdatasync(int fd);
 
         static native int fsetxattr(int fd, byte[] name, byte[] value, NativeLong size, int flags);
@@ -122,6 +126,10 @@ public final class At {
         static native NativeLong fgetxattr(int fd, byte[] name, byte[] value, NativeLong size);
 
         static native int fstatvfs64(int fd, Pointer buf);
+
+        static native NativeLong flistxattr(int fd, byte[] list, NativeLong size);
+
+        static native int fremovexattr(int fd, byte[] name);
 
         static native int umask(int mask);
 
@@ -158,6 +166,17 @@ public final class At {
         }
 
         static native NativeLong syscall(NativeLong nr, int a, Pointer b, int c);
+    }
+
+    /** copy_file_range(2) (glibc 2.27+): bound on its own so an older libc loses only COPY. */
+    static final class CopyRange {
+        static final boolean AVAILABLE = LinuxCalls.registerDirect(CopyRange.class);
+
+        private CopyRange() {
+        }
+
+        static native NativeLong copy_file_range(int fdIn, long[] offIn, int fdOut, long[] offOut, NativeLong len,
+                                                 int flags);
     }
 
     private static final byte[] EMPTY = {0};
@@ -429,8 +448,67 @@ public final class At {
         check(Libc.ftruncate64(fd, length), "ftruncate", "fd");
     }
 
+    /** fallocate(2)'s mode bits (linux/falloc.h). */
+    public static final int FALLOC_FL_KEEP_SIZE = 0x01;
+    public static final int FALLOC_FL_PUNCH_HOLE = 0x02;
+    /** lseek(2) whence values for sparse files (SEEK_DATA, SEEK_HOLE). */
+    public static final int SEEK_DATA = 3;
+    public static final int SEEK_HOLE = 4;
+
+    public static void fallocate(int fd, int mode, long offset, long length) throws ErrnoException {
+        check(Libc.fallocate64(fd, mode, offset, length), "fallocate", "fd");
+    }
+
+    /** lseek(2); ENXIO when {@code offset} is at or beyond the end for SEEK_DATA/SEEK_HOLE. */
+    public static long lseek(int fd, long offset, int whence) throws ErrnoException {
+        long r = Libc.lseek64(fd, offset, whence);
+        if (r < 0) {
+            throw ErrnoException.of(Native.getLastError(), "lseek", "fd");
+        }
+        return r;
+    }
+
+    /**
+     * copy_file_range(2) of up to {@code length} bytes; the kernel copies (or reflinks) without the data
+     * passing through user space. Returns the bytes copied, 0 at the source's end. EOPNOTSUPP where the
+     * libc lacks it.
+     */
+    public static long copyFileRange(int in, long inOffset, int out, long outOffset, long length)
+            throws ErrnoException {
+        if (!CopyRange.AVAILABLE) {
+            throw ErrnoException.of(95, "copy_file_range", "fd");
+        }
+        return check(CopyRange.copy_file_range(in, new long[] {inOffset}, out, new long[] {outOffset},
+                new NativeLong(length), 0), "copy_file_range", "fd");
+    }
+
     public static void fsync(int fd, boolean metadata) throws ErrnoException {
         check(metadata ? Libc.fsync(fd) : Libc.fdatasync(fd), metadata ? "fsync" : "fdatasync", "fd");
+    }
+
+    /** fsetxattr(2) with {@code flags} XATTR_CREATE (1) or XATTR_REPLACE (2) or 0. */
+    public static void setXattr(int fd, String name, byte[] value, int flags) throws ErrnoException {
+        check(Libc.fsetxattr(fd, name(name), value, new NativeLong(value.length), flags), "fsetxattr", name);
+    }
+
+    /** The names of an object's xattrs, every namespace (flistxattr(2)). */
+    public static java.util.List<String> listXattrs(int fd) throws ErrnoException {
+        long n = check(Libc.flistxattr(fd, null, new NativeLong(0)), "flistxattr", "fd");
+        byte[] buf = new byte[(int) Math.max(n, 1)];
+        n = check(Libc.flistxattr(fd, buf, new NativeLong(buf.length)), "flistxattr", "fd");
+        java.util.List<String> names = new java.util.ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < n; i++) {
+            if (buf[i] == 0) {
+                names.add(new String(buf, start, i - start, StandardCharsets.UTF_8));
+                start = i + 1;
+            }
+        }
+        return names;
+    }
+
+    public static void removeXattr(int fd, String name) throws ErrnoException {
+        check(Libc.fremovexattr(fd, name(name)), "fremovexattr", name);
     }
 
     public static void setXattr(int fd, String name, byte[] value) throws ErrnoException {
