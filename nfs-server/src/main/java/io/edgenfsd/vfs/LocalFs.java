@@ -378,6 +378,17 @@ public final class LocalFs {
         if (n != null && client != null && visible(n, client)) {
             return exportRoot(n);
         }
+        byte[] known = handles.handleOfName(dir.export(), d, name);
+        if (known == HandleStore.NO_SUCH_NAME) {
+            if (missingIsNull) {
+                return null;
+            }
+            throw new NfsException(NfsStatus.NOENT, name);
+        }
+        Inode cached = known == null ? null : cached(dir.export(), d, known);
+        if (cached != null) {
+            return cached;
+        }
         int fd;
         try {
             fd = missingIsNull ? At.openBeneathIfExists(d.fd, name) : At.openBeneath(d.fd, name, LinuxCalls.O_PATH, 0);
@@ -390,6 +401,29 @@ public final class LocalFs {
             Reference.reachabilityFence(d);
         }
         return adopt(dir.export(), d, name, fd);
+    }
+
+    /**
+     * The cached object a LOOKUP's handle names, with fresh attributes, so a name looked up again opens no
+     * new fd (an openat2, its close and a cache entry's churn per LOOKUP); null if not cached as such.
+     */
+    private Inode cached(Export e, FsObject d, byte[] fh) {
+        ObjectCache.Entry en = cache.get(fh);
+        if (en == null || en.export() != e) {
+            return null;
+        }
+        FsObject o = en.object();
+        try {
+            io.edgenfsd.vfs.linux.Stat st = At.fstat(o.fd);
+            if (st.dev() != d.dev || st.dev() != o.dev || st.ino() != o.ino) {
+                return null; // retired (removed meanwhile): the opening path decides
+            }
+            return Inode.real(e, fh, o, toStat(st), isRoot(e, st.dev(), st.ino()));
+        } catch (ErrnoException x) {
+            return null;
+        } finally {
+            Reference.reachabilityFence(o);
+        }
     }
 
     private static NfsException notCrossed(String name) {

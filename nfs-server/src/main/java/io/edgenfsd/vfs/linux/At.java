@@ -632,6 +632,17 @@ public final class At {
         return LinuxCalls.FastHandle.nameToHandleAt(fd, EMPTY, AT_EMPTY_PATH);
     }
 
+    /**
+     * {@link #handleAt}, or null when there is no such name. Refuses (IllegalArgumentException) anything but
+     * one component: "." and ".." would leave the directory, which openat2 with RESOLVE_BENEATH forbids.
+     */
+    public static KernelHandle handleAtIfExists(int dirfd, String name) throws ErrnoException {
+        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0) {
+            throw new IllegalArgumentException("not a single name component: " + name);
+        }
+        return LinuxCalls.FastHandle.nameToHandleAt(dirfd, name(name), 0, true);
+    }
+
     /** The kernel handle of one name in a directory, not following a final symbolic link. */
     public static KernelHandle handleAt(int dirfd, String name) throws ErrnoException {
         return LinuxCalls.FastHandle.nameToHandleAt(dirfd, name(name), 0);
