@@ -40,6 +40,16 @@ public final class Cli implements Callable<Integer> {
 
     public static int run(String[] args) {
         configureLogging(args);
+        ServeOptions plain = ServeArgs.parse(args);
+        if (plain != null) {
+            // a server start: picocli is not loaded at all (ServeArgs says why)
+            try {
+                return serve(plain);
+            } catch (Exception e) {
+                System.err.println("edge-nfsd: " + e.getMessage());
+                return 1;
+            }
+        }
         CommandLine cl = commandLine();
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             line.getErr().println("edge-nfsd: " + ex.getMessage());
