@@ -67,7 +67,8 @@ final class ServeArgs {
             case "--metrics" -> o.metrics = v;
             case "--state-dir" -> o.stateDir = Path.of(v);
             case "--admin-socket" -> o.adminSocket = Path.of(v);
-            case "--port", "--lease", "--threads", "--max-io", "--idle-timeout", "--record-timeout", "--grace" -> {
+            case "--port", "--lease", "--threads", "--max-io", "--idle-timeout", "--record-timeout", "--grace",
+                 "--max-minor-version" -> {
                 Long n = digits(v, Integer.MAX_VALUE);
                 if (n == null) {
                     return false;
@@ -100,6 +101,7 @@ final class ServeArgs {
             case "--max-io" -> o.maxIo = n;
             case "--idle-timeout" -> o.idleTimeout = n;
             case "--record-timeout" -> o.recordTimeout = n;
+            case "--max-minor-version" -> o.maxMinorVersion = n;
             default -> o.grace = n;
         }
     }
