@@ -56,6 +56,7 @@ public final class LocalFs {
     private final ThreadIdentity identity;
     private final ChangeTracker changes = new ChangeTracker();
     private final ObjectCache cache = new ObjectCache(Integer.getInteger("edge.nfsd.fdCache", 2048));
+    private final OpenObjects opened = new OpenObjects();
     private volatile VolumeCapacity volumes = VolumeCapacity.NONE;
     private final long bootNs = System.currentTimeMillis() * 1_000_000L;
 
@@ -223,18 +224,26 @@ public final class LocalFs {
             return pseudo(p);
         }
         ObjectCache.Entry hit = cache.get(fh);
+        OpenObjects.Held held = hit == null ? opened.get(fh) : null;
         Export e;
         FsObject o;
-        boolean fresh = hit == null;
+        boolean fresh = hit == null && held == null;
         if (hit != null) {
             e = hit.export();
             o = hit.object();
+        } else if (held != null) {
+            int id = handles.exportId(fh);
+            e = exports.byId(id).orElseThrow(() -> new NfsException(NfsStatus.STALE, "export " + id + " gone"));
+            o = held.object();
         } else {
             int id = handles.exportId(fh);
             e = exports.byId(id).orElseThrow(() -> new NfsException(NfsStatus.STALE, "export " + id + " gone"));
             o = handles.open(e, fh);
         }
         Stat st = fstat(o);
+        if (st.nlink() == 0 && (held != null || opened.get(fh) != null)) {
+            return Inode.real(e, fh, o, st, false); // removed while open: reachable until its last CLOSE
+        }
         if (st.nlink() == 0) {
             cache.remove(fh);
             throw new NfsException(NfsStatus.STALE, "object was removed");
@@ -250,6 +259,26 @@ public final class LocalFs {
             cache.put(fh, e, o);
         }
         return Inode.real(e, fh, o, st, root);
+    }
+
+    /**
+     * An OPEN of {@code file} was granted: its handle stays valid (and its inode allocated) even after its
+     * last name is removed or renamed over, until {@link #releaseOpen} when its last open is gone.
+     */
+    public void holdOpen(Inode file) throws NfsException {
+        if (!file.isPseudo()) {
+            opened.hold(file, obj(file));
+        }
+    }
+
+    /** The last open of {@code file} may be gone: lets its object go unless {@code stillOpen} says otherwise. */
+    public void releaseOpen(FileKey file, java.util.function.Predicate<FileKey> stillOpen) {
+        opened.release(file, stillOpen);
+    }
+
+    /** Objects kept for opens (for tests). */
+    public int heldOpenCount() {
+        return opened.size();
     }
 
     /** Whether directory {@code o} lies under the root of {@code e}: its ".." chain meets the root. */
