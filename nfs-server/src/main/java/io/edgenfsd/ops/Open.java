@@ -204,7 +204,6 @@ public final class Open implements Operation {
             attrset = Attributes.bitmap(Attributes.SIZE);
         }
         OpenState open = ctx.server().state().open(client, owner, file.key(), access, deny);
-        fs.holdOpen(file); // its handle outlives a REMOVE or RENAME over it until the last CLOSE
         StateId sid = open.stateId();
         if (LOG.isDebugEnabled()) {
             LOG.debug("OPEN {} claim {} access {} -> {}", file, claim, access, sid);

@@ -132,6 +132,7 @@ public final class NfsServer implements AutoCloseable {
             reloader = new ExportsReloader(exportsSource, fs, volumes::apply);
         }
         openFiles = new OpenFiles(256, fs);
+        fs.openCheck(k -> !state.opensOf(k).isEmpty());
         state.onOpenReleased(o -> {
             openFiles.forget(o.file());
             fs.releaseOpen(o.file(), k -> !state.opensOf(k).isEmpty());

@@ -261,13 +261,18 @@ public final class LocalFs {
         return Inode.real(e, fh, o, st, root);
     }
 
-    /**
-     * An OPEN of {@code file} was granted: its handle stays valid (and its inode allocated) even after its
-     * last name is removed or renamed over, until {@link #releaseOpen} when its last open is gone.
-     */
-    public void holdOpen(Inode file) throws NfsException {
-        if (!file.isPseudo()) {
-            opened.hold(file, obj(file));
+    private volatile java.util.function.Predicate<FileKey> stillOpen = k -> false;
+
+    /** Hook: whether some client holds an open of a file, so that removing its last name keeps it. */
+    public void openCheck(java.util.function.Predicate<FileKey> check) {
+        this.stillOpen = check;
+    }
+
+    /** Drops a removed object's cached handles; those of a file still open are held until its last CLOSE. */
+    private void removed(long dev, long ino) {
+        for (Map.Entry<HandleKey, ObjectCache.Entry> e : cache.forget(dev, ino).entrySet()) {
+            opened.hold(FileKey.of(dev, ino, e.getKey().bytes()), e.getKey(), e.getValue().export(),
+                    e.getValue().object(), stillOpen);
         }
     }
 
@@ -773,7 +778,7 @@ public final class LocalFs {
                 At.unlink(d.fd, name, !isDir); // replaced by the other kind meanwhile
             }
             if (victim.nlink() <= 1 || isDir) {
-                cache.forget(victim.dev(), victim.ino());
+                removed(victim.dev(), victim.ino());
             }
             return toStat(victim);
         } catch (ErrnoException x) {
@@ -810,7 +815,7 @@ public final class LocalFs {
             modified(to);
             modifiedAt(t, newName);
             if (replaced != null && (replaced.nlink() <= 1 || replaced.isDirectory())) {
-                cache.forget(replaced.dev(), replaced.ino());
+                removed(replaced.dev(), replaced.ino());
             }
             return new Renamed(true, replaced == null ? null : toStat(replaced));
         } catch (ErrnoException x) {

@@ -7,11 +7,12 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * The objects some client holds an OPEN of, kept reachable through their handle until the last CLOSE: a
+ * The objects that lost their last name while some client holds an OPEN of them, kept reachable through their handle until the last CLOSE: a
  * REMOVE or a RENAME over such a file drops its last name, but the open's handle must not turn STALE, so
  * that the holder can still READ, WRITE and CLOSE it (knfsd keeps the inode through the open file; RFC 8881
  * section 18.25.4 leaves an open file's fate after REMOVE to the server, and pynfs RNM21 closes it). The
- * object's fd pins the inode and its blocks just as a local process's open file does.
+ * object's fd pins the inode and its blocks just as a local process's open file does. Only removed objects
+ * are held (taken over from the {@link ObjectCache} at the REMOVE or RENAME), so open files cost nothing here.
  */
 final class OpenObjects {
     record Held(Export export, FsObject object) {
@@ -20,10 +21,14 @@ final class OpenObjects {
     private final Map<HandleKey, Held> byHandle = new HashMap<>();
     private final Map<FileKey, HandleKey> byFile = new HashMap<>();
 
-    /** Keeps {@code file}'s object until {@link #release}; a second hold of one object changes nothing. */
-    synchronized void hold(Inode file, FsObject o) {
-        if (byFile.putIfAbsent(file.key(), new HandleKey(file.handleBytes())) == null) {
-            byHandle.put(new HandleKey(file.handleBytes()), new Held(file.export(), o));
+    /**
+     * Keeps the object {@code handle} names until {@link #release}, if {@code stillOpen} says some open of
+     * it remains (checked under this lock, so a concurrent last CLOSE either sees it held or is seen).
+     */
+    synchronized void hold(FileKey file, HandleKey handle, Export export, FsObject o, Predicate<FileKey> stillOpen) {
+        if (!byFile.containsKey(file) && stillOpen.test(file)) {
+            byFile.put(file, handle);
+            byHandle.put(handle, new Held(export, o));
         }
     }
 
