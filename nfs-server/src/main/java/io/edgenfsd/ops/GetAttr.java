@@ -19,6 +19,7 @@ public final class GetAttr implements Operation {
         ctx.asServer();
         Inode found = ctx.lookedUp();
         Stat st = found != null && found.resolvedStat() != null ? found.resolvedStat() : ctx.server().fs().stat(i);
+        st = HolderAttrs.of(ctx, i, st, requested); // another client's write delegation: ask it (10.4.3)
         Attributes.encode(out, requested, OpSupport.source(ctx, i, st), -1);
     }
 }

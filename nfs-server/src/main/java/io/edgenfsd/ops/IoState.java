@@ -25,6 +25,9 @@ final class IoState {
             if (write) {
                 // a write outside any open still conflicts with others' delegations (section 10.4)
                 ctx.server().delegations().conflict(ctx.client(), file.key(), true).close();
+            } else if (ctx.server().delegations().writeHeldByOther(ctx.client(), file.key()) != null) {
+                // so does a read while another client may hold unwritten data under a write delegation
+                ctx.server().delegations().conflict(ctx.client(), file.key(), false).close();
             }
             return null;
         }

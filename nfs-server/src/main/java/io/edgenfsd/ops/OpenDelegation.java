@@ -12,6 +12,7 @@ import io.edgenfsd.state.StateId;
 import io.edgenfsd.status.NfsException;
 import io.edgenfsd.status.NfsStatus;
 import io.edgenfsd.vfs.Inode;
+import io.edgenfsd.vfs.Stat;
 import io.edgenfsd.xdr.XdrEncoder;
 
 import java.util.List;
@@ -86,10 +87,17 @@ final class OpenDelegation {
             why = Delegations.WND4_RESOURCE;
         } else {
             ClientRecord client = ctx.client();
+            // a read delegation only while no other client has the file open for writing; a write one only
+            // while no other client has it open at all (section 10.4)
+            boolean exclusive = type == Delegation.WRITE;
             Delegations.Grant g = ctx.server().delegations().grant(client, file.key(), file.handle(), type,
                     () -> ctx.server().state().opensOf(file.key()).stream().noneMatch(o -> o.client() != client
-                            && (o.access() & OpenState.ACCESS_WRITE) != 0));
+                            && (exclusive || (o.access() & OpenState.ACCESS_WRITE) != 0)));
             if (g.delegation() != null) {
+                if (exclusive) {
+                    Stat st = ctx.server().fs().stat(file);
+                    g.delegation().grantedAt(st.change(), st.size()); // what CB_GETATTR answers are compared to
+                }
                 encodeGranted(g.delegation(), out);
                 return;
             }
@@ -118,6 +126,12 @@ final class OpenDelegation {
         boolean wantsRead = want == WANT_NO_PREFERENCE || want == WANT_READ_DELEG || want == WANT_ANY_DELEG;
         if (access == OpenState.ACCESS_READ && wantsRead) {
             return Delegation.READ;
+        }
+        // a write delegation lets the client cache reads as well as writes, so only for a read-write open
+        // (as knfsd decides); section 10.4
+        boolean wantsWrite = want == WANT_NO_PREFERENCE || want == WANT_WRITE_DELEG || want == WANT_ANY_DELEG;
+        if (access == (OpenState.ACCESS_READ | OpenState.ACCESS_WRITE) && wantsWrite) {
+            return Delegation.WRITE;
         }
         return 0;
     }

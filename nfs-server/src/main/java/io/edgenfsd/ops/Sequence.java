@@ -15,6 +15,8 @@ public final class Sequence implements Operation {
     static final int SEQ4_STATUS_CB_PATH_DOWN = 0x1;
     static final int SEQ4_STATUS_RECALLABLE_STATE_REVOKED = 0x40;
     static final int SEQ4_STATUS_CB_PATH_DOWN_SESSION = 0x200;
+    /** SEQUENCE4resok: session id, then sequence id, slot id, two highest slot ids and the status flags. */
+    private static final int SEQUENCE_RESOK_BYTES = 16 + 5 * 4;
 
     @Override
     public void execute(CompoundContext ctx, XdrDecoder in, XdrEncoder out) throws NfsException {
@@ -28,6 +30,12 @@ public final class Sequence implements Operation {
         if (ctx.opCount() > s.fore().maxOperations()) {
             // before the slot is touched: a SEQUENCE error leaves the slot as it was (section 18.46.3)
             throw new NfsException(io.edgenfsd.status.NfsStatus.TOO_MANY_OPS, ctx.opCount() + " operations");
+        }
+        // a reply to be cached that cannot fit even as SEQUENCE alone: refused before the slot is touched
+        // (sections 18.46.3, 2.10.6.4); longer replies are checked after each further operation
+        if (cacheThis && ctx.reply().length() - 4 + SEQUENCE_RESOK_BYTES > s.fore().maxResponseSizeCached()) {
+            throw new NfsException(io.edgenfsd.status.NfsStatus.REP_TOO_BIG_TO_CACHE, "SEQUENCE reply does not fit "
+                    + s.fore().maxResponseSizeCached() + " cached bytes");
         }
         Principal caller = Principal.of(ctx.credentials());
         state.checkMachineCredential(s.client(), OperationTable.SEQUENCE, caller, ctx.connection().remoteAddress());

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import io.edgenfsd.state.Delegation;
 import io.edgenfsd.state.Delegations;
 import io.edgenfsd.state.StateId;
+import io.edgenfsd.xdr.Attributes;
 
 import java.util.Collections;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Our calls to the client's callback service (RFC 8881 section 20) over the session's back channel:
@@ -31,12 +33,15 @@ final class BackChannel implements ServerContext.Callbacks, Delegations.Recaller
     static final int CB_VERSION = 1;
     static final int CB_NULL = 0;
     static final int CB_COMPOUND = 1;
+    static final int OP_CB_GETATTR = 3;
     static final int OP_CB_RECALL = 4;
     static final int OP_CB_SEQUENCE = 11;
     static final int NFS4ERR_DELAY = 10008;
     /** How often a recall is sent again when the client did not take it (no reply, or NFS4ERR_DELAY). */
     static final int RECALL_ATTEMPTS = 5;
     static final long TIMEOUT_MS = 10_000;
+    /** A CB_GETATTR holds up a GETATTR (and the recall that follows a silence), so it waits less. */
+    static final long GETATTR_TIMEOUT_MS = 2_000;
 
     /**
      * CB_NULL at once; CB_SEQUENCE a little later, because the client registers the session only after it
@@ -91,15 +96,23 @@ final class BackChannel implements ServerContext.Callbacks, Delegations.Recaller
      * behind the session's earlier ones; completes with the CB_COMPOUND status.
      */
     CompletableFuture<Integer> cbCompound(Session s, int more, Consumer<XdrEncoder> ops) {
+        return cbCompound(s, more, ops, XdrDecoder::readInt, TIMEOUT_MS);
+    }
+
+    /** As above; {@code results} reads the CB_COMPOUND4res (from its status on) while the reply is held. */
+    <T> CompletableFuture<T> cbCompound(Session s, int more, Consumer<XdrEncoder> ops,
+                                        Function<XdrDecoder, T> results, long timeoutMs) {
         CallbackSlot slot = slots.computeIfAbsent(s, k -> new CallbackSlot());
         synchronized (slot) {
-            CompletableFuture<Integer> call = slot.tail.handle((x, e) -> null).thenCompose(v -> send(s, slot, more, ops));
+            CompletableFuture<T> call = slot.tail.handle((x, e) -> null)
+                    .thenCompose(v -> send(s, slot, more, ops, results, timeoutMs));
             slot.tail = call;
             return call;
         }
     }
 
-    private static CompletableFuture<Integer> send(Session s, CallbackSlot slot, int more, Consumer<XdrEncoder> ops) {
+    private static <T> CompletableFuture<T> send(Session s, CallbackSlot slot, int more, Consumer<XdrEncoder> ops,
+                                                 Function<XdrDecoder, T> results, long timeoutMs) {
         RpcConnection c = s.backChannel();
         if (c == null || s.destroyed()) {
             return CompletableFuture.failedFuture(new java.nio.channels.ClosedChannelException());
@@ -113,7 +126,7 @@ final class BackChannel implements ServerContext.Callbacks, Delegations.Recaller
                 a -> {
                     encodeCbSequence(a, s, seq, 1 + more);
                     ops.accept(a);
-                }, TIMEOUT_MS).handle((reply, err) -> {
+                }, timeoutMs).handle((reply, err) -> {
                     if (err != null) {
                         synchronized (slot) {
                             slot.unanswered = seq;
@@ -121,7 +134,7 @@ final class BackChannel implements ServerContext.Callbacks, Delegations.Recaller
                         throw new java.util.concurrent.CompletionException(err);
                     }
                     try {
-                        return new XdrDecoder(reply).readInt();
+                        return results.apply(new XdrDecoder(reply));
                     } finally {
                         reply.release();
                     }
@@ -155,6 +168,45 @@ final class BackChannel implements ServerContext.Callbacks, Delegations.Recaller
                 log.info("CB_RECALL of {} failed ({}); it is revoked a lease after the recall unless returned", d, why);
             }
         });
+    }
+
+    /**
+     * CB_GETATTR (section 20.1) of the change attribute and size of a write delegation's file; completes with
+     * {change, size}, or exceptionally when the client does not answer them (the caller bounds the wait).
+     */
+    @Override
+    public CompletableFuture<long[]> getattr(Session s, Delegation d) {
+        byte[] fh = d.fileHandle();
+        return cbCompound(s, 1, a -> {
+            a.writeInt(OP_CB_GETATTR);
+            a.writeOpaque(fh);
+            a.writeBitmap(Attributes.bitmap(Attributes.CHANGE, Attributes.SIZE));
+        }, BackChannel::decodeGetattr, GETATTR_TIMEOUT_MS);
+    }
+
+    /** CB_COMPOUND4res of CB_SEQUENCE and CB_GETATTR: {change, size}. */
+    static long[] decodeGetattr(XdrDecoder in) {
+        int status = in.readInt();
+        in.readOpaque(1024); // tag
+        int n = in.readInt();
+        if (status != 0 || n != 2) {
+            throw new IllegalStateException("CB_GETATTR answered status " + status + " with " + n + " results");
+        }
+        if (in.readInt() != OP_CB_SEQUENCE || in.readInt() != 0) {
+            throw new IllegalStateException("CB_SEQUENCE failed");
+        }
+        in.skip(16 + 4 * 4); // sessionid, sequenceid, slotid, highest_slotid, target_highest_slotid
+        if (in.readInt() != OP_CB_GETATTR || in.readInt() != 0) {
+            throw new IllegalStateException("CB_GETATTR failed");
+        }
+        int[] bits = in.readBitmap();
+        XdrDecoder attrs = new XdrDecoder(io.netty.buffer.Unpooled.wrappedBuffer(in.readOpaque(1 << 16)));
+        // attributes come in bit order: change (3) and size (4) first unless bits 0-2 were answered, unasked
+        if ((bits.length > 0 && (bits[0] & 0x7) != 0) || !Attributes.isSet(bits, Attributes.CHANGE)
+                || !Attributes.isSet(bits, Attributes.SIZE)) {
+            throw new IllegalStateException("CB_GETATTR did not answer change and size");
+        }
+        return new long[] {attrs.readLong(), attrs.readLong()};
     }
 
     private static void encodeCbSequence(XdrEncoder a, Session s, int seq, int opCount) {

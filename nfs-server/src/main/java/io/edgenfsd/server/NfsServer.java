@@ -142,7 +142,11 @@ public final class NfsServer implements AutoCloseable {
             reloader = new ExportsReloader(exportsSource, fs, volumes::apply);
         }
         openFiles = new OpenFiles(256, fs);
-        state.onOpenReleased(o -> openFiles.forget(o.file()));
+        fs.openCheck(k -> !state.opensOf(k).isEmpty());
+        state.onOpenReleased(o -> {
+            openFiles.forget(o.file());
+            fs.releaseOpen(o.file(), k -> !state.opensOf(k).isEmpty());
+        });
         byte[] owner = ("edge-nfsd@" + hostName()).getBytes(StandardCharsets.UTF_8);
         BackChannel callbacks = new BackChannel();
         Delegations delegations = new Delegations(config.leaseSeconds());

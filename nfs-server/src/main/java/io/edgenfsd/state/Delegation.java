@@ -22,6 +22,9 @@ public final class Delegation {
     long recallStartedNanos;
     volatile boolean revoked;
     volatile boolean returned;
+    /** For a write delegation: the change and size last known from the holder (section 10.4.3). */
+    private long holderChange;
+    private long holderSize;
 
     Delegation(byte[] other, ClientRecord client, FileKey file, byte[] fileHandle, int type) {
         this.other = other;
@@ -50,6 +53,23 @@ public final class Delegation {
 
     public int type() {
         return type;
+    }
+
+    /** The file's change attribute and size when a write delegation was granted. */
+    public synchronized void grantedAt(long change, long size) {
+        holderChange = change;
+        holderSize = size;
+    }
+
+    /**
+     * What the holder answered to CB_GETATTR: true when it differs from what it answered last (or from the
+     * file at the grant), i.e. the holder has modified the file since (section 10.4.3).
+     */
+    public synchronized boolean holderReports(long change, long size) {
+        boolean modified = change != holderChange || size != holderSize;
+        holderChange = change;
+        holderSize = size;
+        return modified;
     }
 
     public boolean revoked() {

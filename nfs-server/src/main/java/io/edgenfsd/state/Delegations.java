@@ -12,6 +12,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -39,6 +40,11 @@ public final class Delegations {
     /** Sends CB_RECALL for a delegation on a session's back channel; must return at once. */
     public interface Recaller {
         void recall(Session s, Delegation d);
+
+        /** CB_GETATTR of a write delegation's file (section 20.1): completes with {change, size}. */
+        default CompletableFuture<long[]> getattr(Session s, Delegation d) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException("CB_GETATTR"));
+        }
     }
 
     /** A granted delegation, or null and the why_no_delegation4 reason. */
@@ -208,6 +214,35 @@ public final class Delegations {
                 }
             }
         };
+    }
+
+    /**
+     * A write delegation another client holds on {@code file} and has not been asked to return, or null: a
+     * GETATTR of the file's size or change by {@code caller} asks the holder first (section 10.4.3).
+     */
+    public Delegation writeHeldByOther(ClientRecord caller, FileKey file) {
+        PerFile pf = files.get(Inode.of(file));
+        if (pf == null) {
+            return null;
+        }
+        synchronized (pf) {
+            for (Delegation d : pf.held) {
+                if (d.type == Delegation.WRITE && d.client != caller && !d.client.expired && !d.revoked
+                        && d.recallStartedNanos == 0) {
+                    return d;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** CB_GETATTR to the holder of write delegation {@code d}: {change, size}, or failed (no back channel). */
+    public CompletableFuture<long[]> askHolder(Delegation d) {
+        Session s = callbackSession(d.client);
+        if (s == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no back channel"));
+        }
+        return recaller.getattr(s, d);
     }
 
     /** Must hold pf's monitor; true when the caller must wait. */

@@ -98,6 +98,12 @@ final class Grace {
         if (grace) {
             throw new NfsException(NfsStatus.GRACE, "server is in its grace period");
         }
+        // section 18.51.3: a client sends RECLAIM_COMPLETE before its first non-reclaim locking operation,
+        // "If non-reclaim locking operations are done before the RECLAIM_COMPLETE, an NFS4ERR_GRACE error
+        // will be returned", whether or not the server is in grace (knfsd does the same for OPEN)
+        if (!c.reclaimComplete) {
+            throw new NfsException(NfsStatus.GRACE, "no RECLAIM_COMPLETE from this client yet");
+        }
     }
 
     /**

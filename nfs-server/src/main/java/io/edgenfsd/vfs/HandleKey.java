@@ -12,6 +12,10 @@ final class HandleKey {
         this.hash = Arrays.hashCode(this.bytes);
     }
 
+    byte[] bytes() {
+        return bytes;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof HandleKey k && k.hash == hash && Arrays.equals(k.bytes, bytes);

@@ -56,6 +56,7 @@ public final class LocalFs {
     private final ThreadIdentity identity;
     private final ChangeTracker changes = new ChangeTracker();
     private final ObjectCache cache = new ObjectCache(Integer.getInteger("edge.nfsd.fdCache", 2048));
+    private final OpenObjects opened = new OpenObjects();
     private volatile VolumeCapacity volumes = VolumeCapacity.NONE;
     private final long bootNs = System.currentTimeMillis() * 1_000_000L;
 
@@ -223,18 +224,26 @@ public final class LocalFs {
             return pseudo(p);
         }
         ObjectCache.Entry hit = cache.get(fh);
+        OpenObjects.Held held = hit == null ? opened.get(fh) : null;
         Export e;
         FsObject o;
-        boolean fresh = hit == null;
+        boolean fresh = hit == null && held == null;
         if (hit != null) {
             e = hit.export();
             o = hit.object();
+        } else if (held != null) {
+            int id = handles.exportId(fh);
+            e = exports.byId(id).orElseThrow(() -> new NfsException(NfsStatus.STALE, "export " + id + " gone"));
+            o = held.object();
         } else {
             int id = handles.exportId(fh);
             e = exports.byId(id).orElseThrow(() -> new NfsException(NfsStatus.STALE, "export " + id + " gone"));
             o = handles.open(e, fh);
         }
         Stat st = fstat(o);
+        if (st.nlink() == 0 && (held != null || opened.get(fh) != null)) {
+            return Inode.real(e, fh, o, st, false); // removed while open: reachable until its last CLOSE
+        }
         if (st.nlink() == 0) {
             cache.remove(fh);
             throw new NfsException(NfsStatus.STALE, "object was removed");
@@ -250,6 +259,36 @@ public final class LocalFs {
             cache.put(fh, e, o);
         }
         return Inode.real(e, fh, o, st, root);
+    }
+
+    private volatile java.util.function.Predicate<FileKey> stillOpen = k -> false;
+
+    /** Hook: whether some client holds an open of a file, so that removing its last name keeps it. */
+    public void openCheck(java.util.function.Predicate<FileKey> check) {
+        this.stillOpen = check;
+    }
+
+    /** Drops a removed object's cached handles; those of a file still open are held until its last CLOSE. */
+    /**
+     * A file lost its last name: an object some client still has open is held (and pinned) until the last
+     * CLOSE; every other fd of the inode is retired now, so its blocks are freed at once (issue 11).
+     */
+    private void removed(long dev, long ino) {
+        for (Map.Entry<HandleKey, ObjectCache.Entry> e : cache.forget(dev, ino).entrySet()) {
+            opened.hold(FileKey.of(dev, ino, e.getKey().bytes()), e.getKey(), e.getValue().export(),
+                    e.getValue().object(), stillOpen);
+        }
+        FsObject.retireAll(dev, ino);
+    }
+
+    /** The last open of {@code file} may be gone: lets its object go unless {@code stillOpen} says otherwise. */
+    public void releaseOpen(FileKey file, java.util.function.Predicate<FileKey> stillOpen) {
+        opened.release(file, stillOpen);
+    }
+
+    /** Objects kept for opens (for tests). */
+    public int heldOpenCount() {
+        return opened.size();
     }
 
     /** Whether directory {@code o} lies under the root of {@code e}: its ".." chain meets the root. */
@@ -782,7 +821,7 @@ public final class LocalFs {
                 At.unlink(d.fd, name, !isDir); // replaced by the other kind meanwhile
             }
             if (victim.nlink() <= 1 || isDir) {
-                retireRemoved(victim.dev(), victim.ino());
+                removed(victim.dev(), victim.ino());
             }
             return toStat(victim);
         } catch (ErrnoException x) {
@@ -797,11 +836,6 @@ public final class LocalFs {
      * blocks are free at once (a cached fd kept them allocated until garbage collection: 42-46 s, or longer). An
      * inode an OPEN still needs is left alone ({@link FsObject#pin}): it stays readable until CLOSE.
      */
-    private void retireRemoved(long dev, long ino) {
-        cache.forget(dev, ino);
-        FsObject.retireAll(dev, ino);
-    }
-
     /** What a rename did: nothing (two names of one file), or moved, replacing {@code replaced} if not null. */
     public record Renamed(boolean changed, Stat replaced) {
     }
@@ -829,7 +863,7 @@ public final class LocalFs {
             modified(to);
             modifiedAt(t, newName);
             if (replaced != null && (replaced.nlink() <= 1 || replaced.isDirectory())) {
-                retireRemoved(replaced.dev(), replaced.ino());
+                removed(replaced.dev(), replaced.ino());
             }
             return new Renamed(true, replaced == null ? null : toStat(replaced));
         } catch (ErrnoException x) {

@@ -94,14 +94,23 @@ final class ObjectCache {
         }
     }
 
-    /** Drops every handle of an object (removed: its fd must not keep the inode and its blocks alive). */
-    synchronized void forget(long dev, long ino) {
+    /**
+     * Drops every handle of an object (removed: its fd must not keep the inode and its blocks alive) and
+     * returns them with what they named.
+     */
+    synchronized Map<HandleKey, Entry> forget(long dev, long ino) {
         java.util.List<HandleKey> l = byObject.remove(new FileKey(dev, ino));
-        if (l != null) {
-            for (HandleKey k : l) {
-                map.remove(k);
+        if (l == null) {
+            return Map.of();
+        }
+        Map<HandleKey, Entry> dropped = new java.util.HashMap<>();
+        for (HandleKey k : l) {
+            Entry e = map.remove(k);
+            if (e != null) {
+                dropped.put(k, e);
             }
         }
+        return dropped;
     }
 
     synchronized int size() {

@@ -73,6 +73,11 @@ public final class Attributes {
     private Attributes() {
     }
 
+    /** The order attributes are encoded in: fattr4 carries values by attribute number (RFC 8881 section 3.3). */
+    static int[] encodingOrder() {
+        return SUPPORTED_LIST.clone();
+    }
+
     public static int[] bitmap(int... bits) {
         int max = 0;
         for (int b : bits) {

@@ -213,8 +213,14 @@ public final class NfsSession implements AutoCloseable {
     }
 
     /** OPEN with create (UNCHECKED4, mode 0644 unless given) for reading and writing. */
+    /**
+     * Creates (or opens) {@code name} for reading and writing. It asks for no delegation: a write delegation
+     * would make every other client's open of the file wait for a recall this helper client does not answer
+     * with DELEGRETURN (DelegationTest covers delegations).
+     */
     public OpenFile create(byte[] dir, String name, Attrs attrs) {
-        CompoundReply r = compound(c -> c.putfh(dir).openCreate(Op.ACCESS_BOTH, Op.DENY_NONE, clientId, openOwner,
+        CompoundReply r = compound(c -> c.putfh(dir).openCreate(Op.ACCESS_BOTH | Op.WANT_NO_DELEG, Op.DENY_NONE,
+                clientId, openOwner,
                 Op.UNCHECKED, attrs, null, name).getfh()).orThrow();
         return new OpenFile(r.body(Op.GETFH, byte[].class), r.body(Op.OPEN, Res.Open.class).stateid());
     }

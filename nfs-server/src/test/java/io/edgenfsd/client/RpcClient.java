@@ -30,6 +30,7 @@ public final class RpcClient implements AutoCloseable {
     static final int MAX_RECORD = 64 << 20;
     static final int OP_CB_SEQUENCE = 11;
     static final int OP_CB_RECALL = 4;
+    static final int OP_CB_GETATTR = 3;
 
     private final Socket socket;
     private final OutputStream out;
@@ -186,6 +187,24 @@ public final class RpcClient implements AutoCloseable {
         return cbSequenceCalls.get();
     }
 
+    /** What CB_GETATTR answers (RFC 8881 section 20.1): {change, size}; null: the call goes unanswered. */
+    private volatile long[] cbGetattrAnswer;
+    private final java.util.concurrent.atomic.AtomicInteger cbGetattrCalls = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** From now on CB_GETATTR answers this change attribute and size, as a write delegation holder would. */
+    public void answerCbGetattr(long change, long size) {
+        cbGetattrAnswer = new long[] {change, size};
+    }
+
+    /** From now on a CB_COMPOUND with CB_GETATTR gets no reply at all (a holder that does not answer). */
+    public void ignoreCbGetattr() {
+        cbGetattrAnswer = null;
+    }
+
+    public int cbGetattrCalls() {
+        return cbGetattrCalls.get();
+    }
+
     /** The next CB_RECALL received, waiting up to {@code millis}; null if none came. */
     public Recall awaitRecall(long millis) throws InterruptedException {
         return recalls.poll(millis, TimeUnit.MILLISECONDS);
@@ -266,6 +285,18 @@ public final class RpcClient implements AutoCloseable {
                     boolean truncate = in.bool();
                     recalls.add(new Recall(sid, truncate, in.opaque()));
                     res.int32(op).int32(0);
+                    continue;
+                }
+                if (op == OP_CB_GETATTR) {
+                    in.opaque(); // fh
+                    int[] want = in.bitmap();
+                    cbGetattrCalls.incrementAndGet();
+                    long[] a = cbGetattrAnswer;
+                    if (a == null) {
+                        return; // silent holder
+                    }
+                    XdrOut attrs = new XdrOut().int64(a[0]).int64(a[1]);
+                    res.int32(op).int32(0).bitmap(want.length > 0 ? want[0] & 0x18 : 0).opaque(attrs.toByteArray());
                     continue;
                 }
                 if (op != OP_CB_SEQUENCE) {

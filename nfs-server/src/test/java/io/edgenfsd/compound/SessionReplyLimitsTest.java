@@ -91,6 +91,25 @@ class SessionReplyLimitsTest extends ProtocolTestBase {
     }
 
     @Test
+    void aCachethisSequenceWhoseOwnReplyExceedsTheCachedLimitAnswersRepTooBigToCacheAndLeavesTheSlot() {
+        try (RpcClient rpc = server.connect()) {
+            CompoundReply ex = NfsSession.send(rpc, Cred.root(), new Compound().exchangeId(new byte[8],
+                    ("cached-" + System.nanoTime()).getBytes(StandardCharsets.UTF_8), 0)).orThrow();
+            Res.ExchangeId e = ex.body(Op.EXCHANGE_ID, Res.ExchangeId.class);
+            // as pynfs CSESS27: ca_maxresponsesize_cached of 10 bytes, then SEQUENCE alone with sa_cachethis
+            CompoundReply cs = NfsSession.send(rpc, Cred.root(), new Compound().createSession(e.clientId(), e.seq(),
+                    0, 4, NfsSession.CB_PROGRAM, 8192, 8192, 10)).orThrow();
+            byte[] sid = cs.body(Op.CREATE_SESSION, Res.CreateSession.class).sessionId();
+            CompoundReply cached = NfsSession.send(rpc, Cred.root(), new Compound().sequence(sid, 1, 0, 0, true));
+            assertThat(cached.status()).isEqualTo(NfsStatus.REP_TOO_BIG_TO_CACHE);
+            assertThat(cached.results()).hasSize(1);
+            // the slot still expects sequence id 1; uncached, the same SEQUENCE is served
+            assertThat(NfsSession.send(rpc, Cred.root(), new Compound().sequence(sid, 1, 0, 0, false)).status())
+                    .isEqualTo(NfsStatus.OK);
+        }
+    }
+
+    @Test
     void aRetryOfAReplyNotAskedToBeCachedAnswersRetryUncachedRep() {
         CompoundReply[] r = sendTwice(false, c -> c.putrootfh().getfh());
         assertThat(r[0].status()).isEqualTo(NfsStatus.OK);

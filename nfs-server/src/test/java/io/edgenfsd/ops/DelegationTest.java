@@ -3,6 +3,7 @@ package io.edgenfsd.ops;
 import io.edgenfsd.client.Attrs;
 import io.edgenfsd.client.CompoundReply;
 import io.edgenfsd.client.Cred;
+import io.edgenfsd.client.Fattr;
 import io.edgenfsd.client.NfsSession;
 import io.edgenfsd.client.Op;
 import io.edgenfsd.client.Res;
@@ -231,6 +232,88 @@ class DelegationTest {
         assertThat(status(holder, c -> c.putfh(h.fh()).delegreturn(h.delegation()))).isEqualTo(NfsStatus.DELEG_REVOKED);
         holder.compound(c -> c.freeStateid(h.delegation())).orThrow();
         assertThat(sequenceFlags(holder) & SEQ4_STATUS_RECALLABLE_STATE_REVOKED).isZero();
+    }
+
+    /** The holder creates {@code name} open for reading and writing and must be granted a write delegation. */
+    private Held writeDelegation(String name) {
+        CompoundReply r = holder.compound(c -> c.putfh(dirFh).openCreate(Op.ACCESS_BOTH, Op.DENY_NONE, 0,
+                holder.openOwner(), Op.UNCHECKED, Attrs.none(), null, name).getfh()).orThrow();
+        Res.Open o = r.body(Op.OPEN, Res.Open.class);
+        assertThat(o.delegationType()).as("write delegation granted").isEqualTo(2);
+        return new Held(r.body(Op.GETFH, byte[].class), o.stateid(), o.delegation());
+    }
+
+    private static Fattr sizeAndChange(NfsSession s, byte[] fh) {
+        return s.compound(c -> c.putfh(fh).getattr(Fattr.CHANGE, Fattr.SIZE)).orThrow().body(Op.GETATTR, Fattr.class);
+    }
+
+    @Test
+    void readWriteOpenIsGrantedAWriteDelegationUsableForWriteAndAnotherClientsOpenRecallsIt() throws Exception {
+        Held h = writeDelegation("w");
+        CompoundReply w = holder.compound(c -> c.putfh(h.fh()).write(h.delegation(), 0, Op.FILE_SYNC,
+                "data".getBytes(StandardCharsets.UTF_8)));
+        assertThat(w.status()).isEqualTo(NfsStatus.OK);
+        assertThat(open(other, dirFh, "w", Op.ACCESS_READ).status()).as("any open conflicts")
+                .isEqualTo(NfsStatus.DELAY);
+        assertThat(holder.rpc().awaitRecall(5000)).isNotNull().extracting(RpcClient.Recall::stateid)
+                .isEqualTo(h.delegation());
+        holder.compound(c -> c.putfh(h.fh()).delegreturn(h.delegation())).orThrow();
+        assertThat(open(other, dirFh, "w", Op.ACCESS_READ).status()).isEqualTo(NfsStatus.OK);
+    }
+
+    @Test
+    void aFileOpenByAnotherClientGetsNoWriteDelegation() throws Exception {
+        Files.writeString(dir.resolve("f"), "x");
+        open(other, dirFh, "f", Op.ACCESS_READ | Op.WANT_NO_DELEG).orThrow();
+        Res.Open o = open(holder, dirFh, "f", Op.ACCESS_BOTH).orThrow().body(Op.OPEN, Res.Open.class);
+        assertThat(o.delegationType()).isZero();
+        assertThat(holder.rpc().cbGetattrCalls()).isZero();
+    }
+
+    @Test
+    void getattrByAnotherClientAsksTheWriteDelegationHolderWithCbGetattrAndAnswersItsSizeAndChange() throws Exception {
+        Held h = writeDelegation("w");
+        Fattr granted = sizeAndChange(holder, h.fh());
+        // an unmodified holder answers what the server has: the other client sees the server's values
+        holder.rpc().answerCbGetattr(granted.change(), granted.size());
+        Fattr same = sizeAndChange(other, h.fh());
+        assertThat(holder.rpc().cbGetattrCalls()).isEqualTo(1);
+        assertThat(same.size()).isEqualTo(granted.size());
+        assertThat(same.change()).isEqualTo(granted.change());
+        // a holder with unwritten data answers a new change and size: the other client sees the size and a
+        // change attribute that moved (RFC 8881 section 10.4.3), while nothing reached the file
+        holder.rpc().answerCbGetattr(granted.change() + 1, 5);
+        Fattr changed = sizeAndChange(other, h.fh());
+        assertThat(changed.size()).isEqualTo(5);
+        assertThat(changed.change()).isGreaterThan(granted.change());
+        assertThat(Files.size(dir.resolve("w"))).isZero();
+        assertThat(holder.rpc().awaitRecall(200)).as("answered: no recall").isNull();
+        // the holder's own GETATTR asks nobody
+        sizeAndChange(holder, h.fh());
+        assertThat(holder.rpc().cbGetattrCalls()).isEqualTo(2);
+    }
+
+    @Test
+    void getattrWhoseCbGetattrGoesUnansweredGetsDelayWithinAFewSecondsAndRecallsTheDelegation() throws Exception {
+        Held h = writeDelegation("w");
+        holder.rpc().ignoreCbGetattr();
+        long start = System.nanoTime();
+        CompoundReply r = other.compound(c -> c.putfh(h.fh()).getattr(Fattr.CHANGE, Fattr.SIZE));
+        double waited = (System.nanoTime() - start) / 1e9;
+        assertThat(r.status()).isEqualTo(NfsStatus.DELAY);
+        assertThat(waited).as("the bounded CB_GETATTR wait").isBetween(1.5, 4.0);
+        assertThat(holder.rpc().awaitRecall(5000)).isNotNull().extracting(RpcClient.Recall::stateid)
+                .isEqualTo(h.delegation());
+        // attributes that need no answer from the holder are served meanwhile
+        assertThat(other.compound(c -> c.putfh(h.fh()).getattr(Fattr.MODE)).status()).isEqualTo(NfsStatus.OK);
+    }
+
+    @Test
+    void exportWithNoDelegationsGrantsNoWriteDelegation() throws Exception {
+        byte[] offFh = holder.lookupPath(off.toString());
+        Res.Open o = holder.compound(c -> c.putfh(offFh).openCreate(Op.ACCESS_BOTH, Op.DENY_NONE, 0,
+                holder.openOwner(), Op.UNCHECKED, Attrs.none(), null, "wd")).orThrow().body(Op.OPEN, Res.Open.class);
+        assertThat(o.delegationType()).isZero();
     }
 
     private static int sequenceFlags(NfsSession s) {

@@ -2,12 +2,15 @@ package io.edgenfsd.ops;
 
 import io.edgenfsd.client.Attrs;
 import io.edgenfsd.client.CompoundReply;
+import io.edgenfsd.client.Cred;
 import io.edgenfsd.client.Fattr;
+import io.edgenfsd.client.NfsSession;
 import io.edgenfsd.client.Op;
 import io.edgenfsd.client.Res;
 import io.edgenfsd.status.NfsStatus;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 
@@ -15,6 +18,37 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** CREATE, READLINK, REMOVE, RENAME, LINK (RFC 8881 sections 18.4, 18.24-18.26, 18.9). */
 class NamespaceTest extends ProtocolTestBase {
+
+    @Test
+    void renameOverAnOpenFileKeepsThatOpensHandleUntilItsCloseAndStaleAfter() throws Exception {
+        Files.writeString(dir.resolve("file"), "new");
+        NfsSession.OpenFile target = root.create(dirFh, "file2", Attrs.none());
+        root.write(target, 0, "old data".getBytes(StandardCharsets.UTF_8), Op.FILE_SYNC);
+        root.compound(c -> c.putfh(dirFh).savefh().putfh(dirFh).rename("file", "file2")).orThrow();
+        assertThat(Files.readString(dir.resolve("file2"))).isEqualTo("new");
+        // the replaced file lost its last name but is still open: READ and CLOSE of it work (pynfs RNM21)
+        assertThat(new String(root.read(target, 0, 100).data(), StandardCharsets.UTF_8)).isEqualTo("old data");
+        assertThat(root.compound(c -> c.putfh(target.fh()).close(target.stateid())).status())
+                .isEqualTo(NfsStatus.OK);
+        assertThat(root.compound(c -> c.putfh(target.fh()).getattr(Fattr.TYPE)).status())
+                .isEqualTo(NfsStatus.STALE);
+    }
+
+    @Test
+    void removeOfAnOpenFileKeepsItWritableUntilItsLastCloseAndStaleAfter() throws Exception {
+        NfsSession.OpenFile f = root.create(dirFh, "open-gone", Attrs.none());
+        NfsSession other = session(Cred.root());
+        NfsSession.OpenFile second = other.open(dirFh, "open-gone", Op.ACCESS_READ, Op.DENY_NONE);
+        root.remove(dirFh, "open-gone");
+        assertThat(Files.exists(dir.resolve("open-gone"))).isFalse();
+        root.write(f, 0, "still here".getBytes(StandardCharsets.UTF_8), Op.FILE_SYNC);
+        assertThat(root.getattr(f.fh(), Fattr.SIZE).size()).isEqualTo(10);
+        root.close(f);
+        // another client's open keeps it too
+        assertThat(new String(other.read(second, 0, 100).data(), StandardCharsets.UTF_8)).isEqualTo("still here");
+        other.close(second);
+        assertThat(root.compound(c -> c.putfh(f.fh()).getattr(Fattr.TYPE)).status()).isEqualTo(NfsStatus.STALE);
+    }
 
     @Test
     void createMakesDirectoriesSymlinksFifosSocketsAndDevices() throws Exception {
