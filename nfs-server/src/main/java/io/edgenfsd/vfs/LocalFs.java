@@ -227,7 +227,12 @@ public final class LocalFs {
         FsObject o;
         boolean fresh = hit == null;
         if (hit != null) {
-            e = hit.export();
+            // the cache may predate a reload: the export's options and presence come from the table in force
+            e = current(hit.export());
+            if (e == null) {
+                cache.remove(fh);
+                throw new NfsException(NfsStatus.STALE, "export " + hit.export().path() + " gone");
+            }
             o = hit.object();
         } else {
             int id = handles.exportId(fh);
@@ -250,6 +255,12 @@ public final class LocalFs {
             cache.put(fh, e, o);
         }
         return Inode.real(e, fh, o, st, root);
+    }
+
+    /** {@code e} as the table in force has it (same id and path), or null when a reload removed it. */
+    private Export current(Export e) {
+        Export now = exports.byId(e.id()).orElse(null);
+        return now != null && now.path().equals(e.path()) ? now : null;
     }
 
     /** Whether directory {@code o} lies under the root of {@code e}: its ".." chain meets the root. */
