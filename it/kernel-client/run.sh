@@ -9,7 +9,8 @@
 # nfs-server/target/edge-nfsd.jar); EDGE_NFSD_IT_CACHE (cache root, default /var/cache/edge-nfsd-it; the
 # guest assets live in its kernel-client/ subdirectory); EDGE_NFSD_IT_LOGS (default target/it-logs; each
 # run gets a subdirectory, `latest` points to it); EDGE_NFSD_IT_RUN_DIR (exactly this directory for the
-# run's logs); EDGE_NFSD_IT_ACCEL (auto|tcg|kvm, default auto); JAVA (default java).
+# run's logs); EDGE_NFSD_IT_ACCEL (auto|tcg|kvm, default auto); EDGE_NFSD_IT_NFSVERS (4.1|4.2, the
+# workloads' nfsvers=, default 4.1); JAVA (default java).
 # Exit status: 0 all selected workloads passed, 1 some failed, 2 the harness could not run.
 set -uo pipefail
 
@@ -23,6 +24,7 @@ SERVER=${NFS_SERVER:-edge}
 JAR=${EDGE_NFSD_JAR:-$REPO/nfs-server/target/edge-nfsd.jar}
 JAVA=${JAVA:-java}
 ACCEL_WANT=${EDGE_NFSD_IT_ACCEL:-auto}
+NFSVERS=${EDGE_NFSD_IT_NFSVERS:-4.1}   # nfsvers= of the workloads' mounts (lib.sh's mnt)
 PER_BOOT=0
 SHELL_MODE=0
 KEEP=0
@@ -31,9 +33,12 @@ KEEP=0
 ALL_WORKLOADS=(
   "basic_ops 240" "mount_default 180" "squash 180" "perms 180" "ro_export 120" "refused_client 240"
   "sparse 300" "locks 300" "sqlite 600" "fio 300" "tar 900" "bigdir 1200"
-  "crash_write 600" "restart_lock 600" "host_rename 300" "delegations 480"
+  "crash_write 600" "restart_lock 600" "host_rename 300" "delegations 480" "nfs42 600"
+  "enospc 300" "two_guests 400"
   "ops_capacity 300" "ops_reload 400" "ops_status 300"
 )
+# workloads that run on a pair of guests at once (boot_pair), not in the single guest's boot
+PAIR_WORKLOADS=" two_guests "
 
 
 SEL=()
@@ -92,19 +97,25 @@ else
 fi
 BASE=$(mktemp -d /tmp/edge-nfsd-it.XXXXXX)
 chmod 755 "$BASE"
+HOST_MOUNTS=()   # mounted by this run under $BASE, unmounted by cleanup
 # edge-nfsd's admin socket ('edge-nfsd status', 'reload'), in a short path (sun_path holds 108 bytes)
 ADMIN_DIR=$(mktemp -d /tmp/edge-nfsd-admin.XXXXXX)
 ADMIN_SOCK=$ADMIN_DIR/admin.sock
 SERVER_PID=
 QEMU_PID=
+PAIR_PIDS=
+CRASH_REQ=
 
 cleanup() {
   local rc=$?
+  local p
+  for p in $PAIR_PIDS; do kill -KILL "$p" 2>/dev/null; done
   if [[ -n "$QEMU_PID" ]] && kill -0 "$QEMU_PID" 2>/dev/null; then
     kill -TERM "$QEMU_PID" 2>/dev/null; sleep 1; kill -KILL "$QEMU_PID" 2>/dev/null
     wait "$QEMU_PID" 2>/dev/null
   fi
   stop_server
+  for m in "${HOST_MOUNTS[@]}"; do umount -l "$m" 2>/dev/null || it_log "umount $m failed"; done
   if [[ $KEEP -eq 0 ]]; then rm -rf "$BASE"; else it_log "kept exported trees in $BASE"; fi
   rm -rf "$ADMIN_DIR"
   exit $rc
@@ -124,6 +135,7 @@ EXPORTS=(
   "asq   rw  all_squash      4343  *"
   "ro    ro  no_root_squash  -     *"
   "deny  rw  no_root_squash  -     192.0.2.1"
+  "full  rw  no_root_squash  -     *"
 )
 for e in "${EXPORTS[@]}"; do
   read -r name access squash anon clients <<<"$e"
@@ -132,6 +144,9 @@ done
 chmod 777 "$BASE/rsq" "$BASE/asq"
 echo "read-only export" >"$BASE/ro/readme"; mkdir -p "$BASE/ro/subdir"
 echo "secret" >"$BASE/deny/secret"
+# 'full' is a small filesystem of its own, so the enospc workload can fill it (16 MiB, 512 inodes)
+mount -t tmpfs -o size=16m,nr_inodes=512,mode=0755 edge-nfsd-it-full "$BASE/full" || it_die "mounting a tmpfs on $BASE/full failed"
+HOST_MOUNTS+=("$BASE/full")
 
 PORT=$(it_free_port)
 METRICS_PORT=$(it_free_port)
@@ -240,11 +255,14 @@ wait_ready() {
 #   bytes on the host disk have the given checksum while the server is down; start it again.
 # term-restart: SIGTERM (clean shutdown), then start again.
 # mv SRC DST: rename on the host, behind the server's back (paths relative to the exports' base).
+# status-json: 'edge-nfsd status -o json' over the admin socket, into ctl/status.N.
+# server-log PATTERN: the server log's last line matching the extended regex PATTERN (fail when none).
+# crash-guest: SIGKILL this guest's qemu (boot_pair then boots its second life).
 # reload-add NAME OPTS | reload-change NAME OPTS | reload-remove NAME: edit the exports file (NAME under
 #   the exports' base, for every client) and run 'edge-nfsd reload'; reload-bad: the same with an invalid
 #   line added, which must be refused (the file is put back afterwards). Answer: "ok <its output>" or
 #   "refused rc=N <its output>".
-# status-json: 'edge-nfsd status -o json' into ctl/status.N; metrics: a /metrics scrape into ctl/metrics.N.
+# metrics: a /metrics scrape into ctl/metrics.N.
 # Answers "ok ..." or "fail ..." in ctl/reply.N.
 host_ctl() {  # job
   local job=$1 req n action a b c out
@@ -271,12 +289,18 @@ host_ctl() {  # job
         wait_ready || out="fail server did not come back"
         it_log "host control $n: server back (pid $SERVER_PID)"
         ;;
+      status-json)
+        if "$JAVA" -jar "$JAR" status -o json --admin-socket "$ADMIN_SOCK" >"$job/ctl/status.$n" 2>&1; then
+          out="ok status in ctl/status.$n"; else out="fail status: $(tail -c 300 "$job/ctl/status.$n")"; fi ;;
+      server-log)
+        local pat="$a${b:+ $b}${c:+ $c}"
+        out=$(grep -E -- "$pat" "$LOGDIR/server.log" | tail -n 1)
+        if [[ -n "$out" ]]; then out="ok $out"; else out="fail no line matching '$pat' in the server log"; fi ;;
+      crash-guest)
+        CRASH_REQ=$job; out="ok" ;;
       mv)
         if mv "$BASE/$a" "$BASE/$b" 2>&1; then out="ok"; else out="fail mv"; fi ;;
       reload-add|reload-change|reload-remove|reload-bad) out=$(edge_reload "$action" "$a" "$b") ;;
-      status-json)
-        if "$JAVA" -jar "$JAR" status -o json --admin-socket "$ADMIN_SOCK" >"$job/ctl/status.$n" 2>&1; then
-          out="ok status.$n"; else out="fail status: $(tail -c 300 "$job/ctl/status.$n")"; fi ;;
       metrics)
         if curl -fsS -o "$job/ctl/metrics.$n" "http://127.0.0.1:$METRICS_PORT/metrics" 2>"$job/ctl/metrics.err"; then
           out="ok metrics.$n"; else out="fail metrics: $(cat "$job/ctl/metrics.err")"; fi ;;
@@ -351,6 +375,24 @@ esac
 
 # ---- one guest boot runs a list of workloads ------------------------------------------------------
 RESULTS=()   # "name status rc millis"
+job_env() {  # JOB [EXTRA_LINE...]: the guest's /job/env
+  local job=$1; shift
+  cat >"$job/env" <<EOF
+NFS_HOST=10.0.2.2
+NFS_PORT=$PORT
+SERVER_KIND=$SERVER
+NFS_VERS=$NFSVERS
+EXP_RW=$BASE/rw
+EXP_RSQ=$BASE/rsq
+EXP_ASQ=$BASE/asq
+EXP_RO=$BASE/ro
+EXP_DENY=$BASE/deny
+EXP_FULL=$BASE/full
+ANON_RSQ=4242
+ANON_ASQ=4343
+EOF
+  [[ $# -eq 0 ]] || printf '%s\n' "$@" >>"$job/env"
+}
 boot() {  # boot N "name tmo" ...
   local n=$1; shift
   local job="$LOGDIR/boot$n" total=120 w name tmo
@@ -367,18 +409,7 @@ boot() {  # boot N "name tmo" ...
     cp "$HERE"/workloads/*.sh "$job/workloads/"
     touch "$job/shell"
   fi
-  cat >"$job/env" <<EOF
-NFS_HOST=10.0.2.2
-NFS_PORT=$PORT
-SERVER_KIND=$SERVER
-EXP_RW=$BASE/rw
-EXP_RSQ=$BASE/rsq
-EXP_ASQ=$BASE/asq
-EXP_RO=$BASE/ro
-EXP_DENY=$BASE/deny
-ANON_RSQ=4242
-ANON_ASQ=4343
-EOF
+  job_env "$job"
   local console="$job/console.log" t0=$SECONDS up=
   if [[ $SHELL_MODE -eq 1 ]]; then
     it_log "interactive guest: workloads are in /job/workloads, helpers in /job/lib.sh; 'exit' ends it"
@@ -440,11 +471,86 @@ EOF
     fi
     if [[ "$rc" == 0 && -f "$HERE/workloads/$name.host.sh" ]]; then
       if ! (set -a; . "$job/env"; set +a; bash "$HERE/workloads/$name.host.sh") >"$r/host.log" 2>&1; then
-        status=FAIL; rc=host-check
+        status=FAIL; rc="host-check"
       fi
     fi
     RESULTS+=("$name $status $rc $ms $job")
   done
+}
+
+# ---- a pair of guests at once (PAIR_WORKLOADS) -----------------------------------------------------
+# Both boot the same cached root (each through qemu's own snapshot overlay), as itguest-a and itguest-b
+# with distinct nfs.nfs4_unique_id= on their kernel command lines, so the server sees two clients of two
+# principals. Each has its own job directory (pair-a, pair-b); a shared 9p directory (/peer in the guest)
+# carries their barrier files. When A asks for crash-guest, its qemu is SIGKILLed and A boots again
+# (pair-a2, same host name and unique id: a client reboot). The workload passes when B and A2 pass.
+boot_pair() {  # "name tmo"
+  local name tmo
+  read -r name tmo <<<"$1"
+  local peer="$LOGDIR/pair-peer" total=$((tmo + 240)) t0=$SECONDS r p alive
+  local -A pid=()
+  rm -rf "$peer"; mkdir -p "$peer"; chmod 777 "$peer"
+  pair_start() {  # ROLE (a, b, a2)
+    local role=$1 job="$LOGDIR/pair-$1" host="itguest-${1:0:1}" i
+    mkdir -p "$job/workloads" "$job/results" "$job/ctl"
+    cp "$HERE/guest/guest-init.sh" "$HERE/guest/lib.sh" "$job/"
+    cp "$HERE/workloads/$name.sh" "$job/workloads/"
+    echo "$name $tmo" >"$job/plan"
+    job_env "$job" "ROLE=$role" "NFS4_UNIQUE_ID=it-$host-$PORT"
+    it_client_guest_cmd "$ACCEL" "$CPU" "$job"
+    for i in "${!IT_QEMU[@]}"; do
+      [[ "${IT_QEMU[i]}" == -append ]] && IT_QEMU[i+1]+=" it.hostname=$host it.peer=1 nfs.nfs4_unique_id=it-$host-$PORT"
+    done
+    IT_QEMU+=(-virtfs "local,path=$peer,mount_tag=peer,security_model=none,id=peer")
+    "${IT_QEMU[@]}" </dev/null >"$job/console.log" 2>&1 &
+    pid[$role]=$!
+    PAIR_PIDS+=" $!"
+    it_log "pair: guest $role ($host) qemu pid $! ($ACCEL)"
+  }
+  pair_start a
+  pair_start b
+  while :; do
+    alive=0
+    for r in "${!pid[@]}"; do kill -0 "${pid[$r]}" 2>/dev/null && alive=1; done
+    [[ $alive -eq 1 ]] || break
+    sleep 0.2
+    for r in a b a2; do [[ -d "$LOGDIR/pair-$r/ctl" ]] && host_ctl "$LOGDIR/pair-$r"; done
+    if [[ -n "$CRASH_REQ" ]]; then
+      r=${CRASH_REQ##*/pair-}; CRASH_REQ=
+      kill -KILL "${pid[$r]}" 2>/dev/null; wait "${pid[$r]}" 2>/dev/null
+      it_log "pair: guest $r crashed (qemu pid ${pid[$r]} SIGKILLed) after $((SECONDS - t0)) s"
+      echo "HOST: qemu SIGKILLed on the guest's request" >>"$LOGDIR/pair-$r/console.log"
+      unset "pid[$r]"
+      [[ "$r" == a ]] && pair_start a2
+    fi
+    if [[ $((SECONDS - t0)) -gt $total ]]; then
+      it_log "pair: exceeded ${total} s, killing both guests"
+      for p in "${pid[@]}"; do kill -KILL "$p" 2>/dev/null; done
+      break
+    fi
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      it_log "pair: the server process died; stopping the guests"
+      for p in "${pid[@]}"; do kill -KILL "$p" 2>/dev/null; done
+      break
+    fi
+  done
+  for p in "${pid[@]}"; do wait "$p" 2>/dev/null; done
+  PAIR_PIDS=
+  local secs=$((SECONDS - t0)) status=PASS rc=0 out="$LOGDIR/pair/results/$name"
+  it_log "pair: both guests exited after $secs s"
+  BOOT_SECS+=("pair:${secs}s-total")
+  mkdir -p "$out"
+  : >"$out/output.log"; : >"$out/dmesg.log"
+  for r in a b a2; do
+    local res="$LOGDIR/pair-$r/results/$name" got
+    { echo "---------------- guest $r ($res) ----------------"; cat "$res/output.log" 2>/dev/null; } >>"$out/output.log"
+    { echo "---------------- guest $r ----------------"; cat "$res/dmesg.log" 2>/dev/null; } >>"$out/dmesg.log"
+    got=$(cat "$res/rc" 2>/dev/null || echo none)
+    # A's first life ends in the crash it asks for: an exit status there means it failed before
+    [[ "$r" == a && "$got" == none ]] && continue
+    if [[ "$got" != 0 ]]; then status=FAIL; rc="$r:$got"; fi
+  done
+  RESULTS+=("$name $status $rc $((secs * 1000)) $LOGDIR/pair")
 }
 
 BOOT_SECS=()
@@ -452,11 +558,17 @@ T_RUN=$SECONDS
 if [[ $SHELL_MODE -eq 1 ]]; then
   boot 1
   exit 0
-elif [[ $PER_BOOT -eq 1 ]]; then
-  i=0; for w in "${PLAN[@]}"; do i=$((i + 1)); boot "$i" "$w"; done
-else
-  boot 1 "${PLAN[@]}"
 fi
+SINGLE=() PAIRS=()
+for w in "${PLAN[@]}"; do
+  if [[ "$PAIR_WORKLOADS" == *" ${w%% *} "* ]]; then PAIRS+=("$w"); else SINGLE+=("$w"); fi
+done
+if [[ $PER_BOOT -eq 1 ]]; then
+  i=0; for w in "${SINGLE[@]}"; do i=$((i + 1)); boot "$i" "$w"; done
+elif [[ ${#SINGLE[@]} -gt 0 ]]; then
+  boot 1 "${SINGLE[@]}"
+fi
+for w in "${PAIRS[@]}"; do boot_pair "$w"; done
 T_RUN=$((SECONDS - T_RUN))
 stop_server
 

@@ -16,7 +16,12 @@ mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /run
 mkdir -p /run/lock
 mount -o remount,rw /
-hostname itguest
+h=$(sed -n 's/.*it\.hostname=\([^ ]*\).*/\1/p' /proc/cmdline)
+hostname "${h:-itguest}"   # boot_pair names its guests itguest-a and itguest-b
+if grep -q 'it\.peer=1' /proc/cmdline; then   # boot_pair's shared barrier directory
+  mkdir -p /peer
+  mount -t 9p -o trans=virtio,version=9p2000.L,cache=none peer /peer || echo "IT-WARN: cannot mount 9p peer share"
+fi
 echo 1 >/proc/sys/kernel/printk_devkmsg 2>/dev/null
 
 finish() {

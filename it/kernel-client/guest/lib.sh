@@ -1,9 +1,9 @@
 # Sourced by every workload (runs in the guest as root). /job/env provides:
-#   NFS_HOST NFS_PORT SERVER_KIND EXP_RW EXP_RSQ EXP_ASQ EXP_RO EXP_DENY ANON_RSQ ANON_ASQ
+#   NFS_HOST NFS_PORT SERVER_KIND NFS_VERS EXP_RW EXP_RSQ EXP_ASQ EXP_RO EXP_DENY EXP_FULL ANON_RSQ ANON_ASQ
 set -euo pipefail
 . /job/env
 
-NFS_OPTS="nfsvers=4.1,hard,port=$NFS_PORT"
+NFS_OPTS="nfsvers=${NFS_VERS:-4.1},hard,port=$NFS_PORT"
 # used by the workloads that source this file:
 # shellcheck disable=SC2034
 TESTER=1000   # a guest user (created in the guest root), group 1000
@@ -20,7 +20,8 @@ step() { echo "== $*"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 ok() { echo "ok: $*"; }
 
-# mnt EXPORT_PATH MOUNTPOINT [extra,options]  (nfsvers=4.1,hard as kubelet mounts)
+# mnt EXPORT_PATH MOUNTPOINT [extra,options]  (nfsvers=4.1,hard as kubelet mounts; NFS_VERS from
+# run.sh's EDGE_NFSD_IT_NFSVERS)
 mnt() {
   mkdir -p "$2"
   timeout 90 mount -t nfs -o "$NFS_OPTS${3:+,$3}" "$NFS_HOST:$1" "$2" || fail "mount $NFS_HOST:$1 on $2 failed"

@@ -5,7 +5,7 @@
 . /job/lib.sh
 mnt "$EXP_RW" /mnt/rw
 # path in ctl/ of the file a host_ctl answer "ok NAME" names
-ctl_file() { local r; r=$(host_ctl "$@"); echo "/job/ctl/${r#host: ok }"; }
+ctl_file() { local r; r=$(host_ctl "$@"); r=${r#host: ok }; echo "/job/ctl/${r##*/}"; }
 # metric VALUE: the sample named exactly $2 (name{labels}) in scrape $1, 0 when absent
 metric() { awk -v k="$2" '$1 == k { v = $2 } END { printf "%d\n", v + 0 }' "$1"; }
 

@@ -29,7 +29,7 @@ final class ArgsPeek {
         int end = args.writerIndex();
         try {
             p = skipOpaque(args, p, end, 1024);    // tag
-            if (p < 0 || p + 8 > end || args.getInt(p) != 1) { // minor version 1 only
+            if (p < 0 || p + 8 > end || (args.getInt(p) != 1 && args.getInt(p) != 2)) { // minor versions 1 and 2
                 return UNKNOWN;
             }
             int numOps = args.getInt(p + 4);

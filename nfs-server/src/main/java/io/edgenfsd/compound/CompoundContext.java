@@ -38,6 +38,7 @@ public final class CompoundContext {
     byte[] replay;
     int opIndex;
     int opCount;
+    int minorVersion = 1;
 
     public CompoundContext(ServerContext server, RpcConnection connection, Credentials credentials, RpcReply reply) {
         this.server = server;
@@ -72,6 +73,11 @@ public final class CompoundContext {
 
     public boolean isFirstOp() {
         return opIndex == 0;
+    }
+
+    /** The COMPOUND's minor version: 1 or 2 (RFC 7862). */
+    public int minorVersion() {
+        return minorVersion;
     }
 
     public int opCount() {

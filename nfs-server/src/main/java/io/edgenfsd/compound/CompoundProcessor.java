@@ -28,6 +28,8 @@ public final class CompoundProcessor implements RpcProgram {
     private static final RateLimitedLog internalErrors = new RateLimitedLog(log, 10_000);
     public static final int NFS_PROGRAM = 100003;
     public static final int MAX_OPS = 128;
+    public static final int MIN_MINOR_VERSION = 1;
+    public static final int MAX_MINOR_VERSION = 2;
     /**
      * The largest reply a slot keeps (ca_maxresponsesize_cached at most): an OPEN's reply, the largest the
      * Linux client asks to be cached, fits in well under half of it (knfsd keeps 2 KiB per slot). With 64
@@ -40,13 +42,23 @@ public final class CompoundProcessor implements RpcProgram {
     private final ServerContext server;
     private final OperationTable ops;
     private final OpRecorder recorder;
+    private final int maxMinorVersion;
 
     public CompoundProcessor(ServerContext server, OperationTable ops) {
         this(server, ops, OpRecorder.NONE);
     }
 
-    /** {@code recorder} is told about every operation (metrics); {@link OpRecorder#NONE} costs nothing. */
     public CompoundProcessor(ServerContext server, OperationTable ops, OpRecorder recorder) {
+        this(server, ops, recorder, MAX_MINOR_VERSION);
+    }
+
+    /** {@code recorder} is told about every operation (metrics); {@link OpRecorder#NONE} costs nothing. */
+    /** {@code maxMinorVersion} caps the minor versions served: 1 (4.1 only) or 2 (4.1 and 4.2). */
+    public CompoundProcessor(ServerContext server, OperationTable ops, OpRecorder recorder, int maxMinorVersion) {
+        if (maxMinorVersion < MIN_MINOR_VERSION || maxMinorVersion > MAX_MINOR_VERSION) {
+            throw new IllegalArgumentException("minor version " + maxMinorVersion + " not served");
+        }
+        this.maxMinorVersion = maxMinorVersion;
         this.server = server;
         this.ops = ops;
         this.recorder = recorder;
@@ -112,13 +124,14 @@ public final class CompoundProcessor implements RpcProgram {
         out.writeOpaque(tag);
         int countPos = out.position();
         out.writeInt(0);
-        if (minor != 1) {
-            // 4.0 and 4.2 clients fall back to a minor version we serve (section 16.2.3).
+        if (minor < MIN_MINOR_VERSION || minor > maxMinorVersion) {
+            // 4.0 and 4.3+ clients (4.2 too when capped) fall back to a minor version we serve (section 16.2.3).
             out.setInt(start, NfsStatus.MINOR_VERS_MISMATCH.code);
             return RpcConstants.SUCCESS;
         }
         CompoundContext ctx = new CompoundContext(server, connection, call.credentials(), reply);
         ctx.opCount = numOps;
+        ctx.minorVersion = minor;
         NfsStatus status = NfsStatus.OK;
         int results = 0;
         Slot slot = null;
@@ -136,7 +149,7 @@ public final class CompoundProcessor implements RpcProgram {
                     results++;
                     break;
                 }
-                Operation op = ops.get(opcode);
+                Operation op = ops.get(opcode, minor);
                 int resop = op == null && !OperationTable.inRange(opcode) ? OperationTable.OP_ILLEGAL : opcode;
                 out.writeInt(resop);
                 int statusPos = out.position();

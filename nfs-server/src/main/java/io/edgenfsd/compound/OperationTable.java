@@ -48,7 +48,22 @@ public final class OperationTable {
     public static final int TEST_STATEID = 55;
     public static final int DESTROY_CLIENTID = 57;
     public static final int RECLAIM_COMPLETE = 58;
+    // NFSv4.2 (RFC 7862 section 11.2)
+    public static final int ALLOCATE = 59;
+    public static final int COPY = 60;
+    public static final int DEALLOCATE = 62;
+    public static final int OFFLOAD_CANCEL = 66;
+    public static final int OFFLOAD_STATUS = 67;
+    public static final int READ_PLUS = 68;
+    public static final int SEEK = 69;
+    // extended attributes (RFC 8276 section 8)
+    public static final int GETXATTR = 72;
+    public static final int SETXATTR = 73;
+    public static final int LISTXATTRS = 74;
+    public static final int REMOVEXATTR = 75;
     public static final int OP_ILLEGAL = 10044;
+    /** Highest opcode of NFSv4.1 (RFC 8881). */
+    static final int LAST_41 = RECLAIM_COMPLETE;
     /** Highest opcode of NFSv4.2 (RFC 7862); anything between 3 and this is "not supported", not illegal. */
     static final int LAST_KNOWN = 75;
 
@@ -74,6 +89,11 @@ public final class OperationTable {
 
     public Operation get(int opcode) {
         return ops.get(opcode);
+    }
+
+    /** The operation as a COMPOUND of {@code minor} sees it: 4.2's operations are not in 4.1 (RFC 7862 section 1.3). */
+    public Operation get(int opcode, int minor) {
+        return minor < 2 && opcode > LAST_41 ? null : ops.get(opcode);
     }
 
     public static boolean inRange(int opcode) {

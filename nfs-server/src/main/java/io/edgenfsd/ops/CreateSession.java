@@ -62,6 +62,7 @@ public final class CreateSession implements Operation {
                     min(backReq.maxResponseSize(), 16384), 0, Math.max(2, min(backReq.maxOperations(), 8)),
                     1);
             Session s = state.newSession(client, fore, back, cbProgram, sec);
+            s.minorVersion(ctx.minorVersion());
             s.bindFore(ctx.connection());
             boolean backChan = (flags & FLAG_CONN_BACK_CHAN) != 0;
             if (backChan) {

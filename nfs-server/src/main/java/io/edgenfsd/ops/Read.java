@@ -32,18 +32,7 @@ public final class Read implements Operation {
         StateId id = StateId.decode(in);
         long offset = in.readLong();
         int count = (int) Math.min(in.readUInt(), ctx.server().maxRead());
-        Inode file = ctx.current();
-        ctx.enter(file);
-        if (file.isPseudo()) {
-            throw new NfsException(NfsStatus.ISDIR);
-        }
-        OpenState open = IoState.check(ctx, id, file, false);
-        if (open == null) {
-            // no open of this very object (an open's key names it): check what it is, and that the caller
-            // may read it now (anonymous READ is permitted by the file's own permissions)
-            OpSupport.requireRegular(ctx.server().fs().type(file));
-            ctx.server().fs().checkAccess(file, LocalFs.R_OK);
-        }
+        Inode file = readable(ctx, id);
         if (offset < 0) {
             out.writeBool(true).writeInt(0);
             return;
@@ -74,9 +63,34 @@ public final class Read implements Operation {
         }
     }
 
+    /** The current filehandle, checked for reading with {@code id} as READ does (also READ_PLUS's check). */
+    static Inode readable(CompoundContext ctx, StateId id) throws NfsException {
+        Inode file = ctx.current();
+        ctx.enter(file);
+        if (file.isPseudo()) {
+            throw new NfsException(NfsStatus.ISDIR);
+        }
+        OpenState open = IoState.check(ctx, id, file, false);
+        if (open == null) {
+            // no open of this very object (an open's key names it): check what it is, and that the caller
+            // may read it now (anonymous READ is permitted by the file's own permissions)
+            OpSupport.requireRegular(ctx.server().fs().type(file));
+            ctx.server().fs().checkAccess(file, LocalFs.R_OK);
+        }
+        return file;
+    }
+
     private static void readInto(FileChannel ch, long offset, int n, boolean eof, XdrEncoder out) throws IOException {
         int eofPos = out.position();
         out.writeBool(eof);
+        opaqueFrom(ch, offset, n, eofPos, out);
+    }
+
+    /**
+     * Writes up to {@code n} bytes of {@code ch} at {@code offset} as an XDR opaque; when the file shrank
+     * under us, the opaque is shorter and the boolean at {@code eofPos} becomes true.
+     */
+    static void opaqueFrom(FileChannel ch, long offset, int n, int eofPos, XdrEncoder out) throws IOException {
         int lenPos = out.position();
         out.writeInt(n);
         ByteBuf buf = out.buffer();

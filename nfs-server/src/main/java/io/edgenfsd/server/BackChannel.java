@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  */
 final class BackChannel implements ServerContext.Callbacks, Delegations.Recaller {
     private static final Logger log = LoggerFactory.getLogger(BackChannel.class);
-    /** The callback program's version: 1, with the minor version inside CB_COMPOUND (as knfsd sends). */
+    /** The callback program's version: 1, with the session's minor version inside CB_COMPOUND (as knfsd sends). */
     static final int CB_VERSION = 1;
     static final int CB_NULL = 0;
     static final int CB_COMPOUND = 1;
@@ -159,7 +159,7 @@ final class BackChannel implements ServerContext.Callbacks, Delegations.Recaller
 
     private static void encodeCbSequence(XdrEncoder a, Session s, int seq, int opCount) {
         a.writeInt(0); // tag
-        a.writeInt(1); // minorversion
+        a.writeInt(s.minorVersion()); // the session's minor version (RFC 7862 section 1.3: the back channel follows it)
         a.writeInt(0); // callback_ident (4.0 only)
         a.writeInt(opCount);
         a.writeInt(OP_CB_SEQUENCE);

@@ -40,6 +40,16 @@ public final class Cli implements Callable<Integer> {
 
     public static int run(String[] args) {
         configureLogging(args);
+        ServeOptions plain = ServeArgs.parse(args);
+        if (plain != null) {
+            // a server start: picocli is not loaded at all (ServeArgs says why)
+            try {
+                return serve(plain);
+            } catch (Exception e) {
+                System.err.println("edge-nfsd: " + e.getMessage());
+                return 1;
+            }
+        }
         CommandLine cl = commandLine();
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             line.getErr().println("edge-nfsd: " + ex.getMessage());
@@ -132,6 +142,10 @@ public final class Cli implements Callable<Integer> {
                 + "request takes longer than this to arrive (default: ${DEFAULT-VALUE})")
         int recordTimeout = (int) ServerConfig.DEFAULT_RECORD_TIMEOUT.toSeconds();
 
+        @Option(names = "--max-minor-version", paramLabel = "1|2", description = "highest NFSv4 minor version "
+                + "served: 2 serves 4.1 and 4.2, 1 only 4.1 for clients that misbehave with 4.2 (default: ${DEFAULT-VALUE})")
+        int maxMinorVersion = io.edgenfsd.compound.CompoundProcessor.MAX_MINOR_VERSION;
+
         @Option(names = {"-v", "--verbose"}, description = "debug logging")
         boolean verbose;
 
@@ -196,6 +210,10 @@ public final class Cli implements Callable<Integer> {
             System.err.println("edge-nfsd: --port " + o.port + ": must be 1..65535");
             return 2;
         }
+        if (o.maxMinorVersion < 1 || o.maxMinorVersion > 2) {
+            System.err.println("edge-nfsd: --max-minor-version " + o.maxMinorVersion + ": must be 1 or 2");
+            return 2;
+        }
         if (o.maxIo < 4096 || o.maxIo > 4 * 1024 * 1024) {
             System.err.println("edge-nfsd: --max-io " + o.maxIo + ": must be 4096..4194304");
             return 2;
@@ -252,6 +270,7 @@ public final class Cli implements Callable<Integer> {
         List<String> lines = List.copyOf(o.exportLines);
         server.withExportsSource(() -> ExportsConfig.load(files, lines));
         server.withAdminSocket(o.adminSocket);
+        server.withMaxMinorVersion(o.maxMinorVersion);
         if (o.metrics != null) {
             try {
                 server.withMetrics(OperatorOptions.hostPort(o.metrics));

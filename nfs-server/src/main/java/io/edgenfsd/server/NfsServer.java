@@ -72,8 +72,16 @@ public final class NfsServer implements AutoCloseable {
     }
 
     /** Serve Prometheus metrics on {@code address} (off unless called before {@link #start()}). */
+    private int maxMinorVersion = CompoundProcessor.MAX_MINOR_VERSION;
+
     public NfsServer withMetrics(InetSocketAddress address) {
         this.metricsAddress = address;
+        return this;
+    }
+
+    /** Serve NFSv4 minor versions 1 up to {@code minor} (1 or 2; 2 unless called). */
+    public NfsServer withMaxMinorVersion(int minor) {
+        this.maxMinorVersion = minor;
         return this;
     }
 
@@ -148,7 +156,7 @@ public final class NfsServer implements AutoCloseable {
                     metricsBound.getPort());
         }
         CompoundProcessor nfs = new CompoundProcessor(ctx, operations,
-                metrics == null ? OpRecorder.NONE : metrics);
+                metrics == null ? OpRecorder.NONE : metrics, maxMinorVersion);
         timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "edge-nfsd-lease"));
         state.startLeaseReaper(timer);
         timer.scheduleAtFixedRate(delegations::sweep, 1, 1, TimeUnit.SECONDS);

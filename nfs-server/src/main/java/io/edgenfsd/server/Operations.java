@@ -2,11 +2,14 @@ package io.edgenfsd.server;
 
 import io.edgenfsd.compound.OperationTable;
 import io.edgenfsd.ops.Access;
+import io.edgenfsd.ops.Allocate;
 import io.edgenfsd.ops.BackchannelCtl;
 import io.edgenfsd.ops.BindConnToSession;
 import io.edgenfsd.ops.Close;
 import io.edgenfsd.ops.Commit;
+import io.edgenfsd.ops.Copy;
 import io.edgenfsd.ops.Create;
+import io.edgenfsd.ops.Deallocate;
 import io.edgenfsd.ops.CreateSession;
 import io.edgenfsd.ops.DelegReturn;
 import io.edgenfsd.ops.DestroyClientId;
@@ -16,12 +19,16 @@ import io.edgenfsd.ops.ExclusiveVerifiers;
 import io.edgenfsd.ops.FreeStateid;
 import io.edgenfsd.ops.GetAttr;
 import io.edgenfsd.ops.GetFh;
+import io.edgenfsd.ops.GetXattr;
 import io.edgenfsd.ops.Link;
 import io.edgenfsd.ops.Lock;
 import io.edgenfsd.ops.LockTest;
 import io.edgenfsd.ops.LockU;
+import io.edgenfsd.ops.ListXattrs;
 import io.edgenfsd.ops.Lookup;
 import io.edgenfsd.ops.Lookupp;
+import io.edgenfsd.ops.OffloadCancel;
+import io.edgenfsd.ops.OffloadStatus;
 import io.edgenfsd.ops.Open;
 import io.edgenfsd.ops.OpenDowngrade;
 import io.edgenfsd.ops.PutFh;
@@ -29,16 +36,20 @@ import io.edgenfsd.ops.PutPubFh;
 import io.edgenfsd.ops.PutRootFh;
 import io.edgenfsd.ops.Read;
 import io.edgenfsd.ops.ReadDir;
+import io.edgenfsd.ops.ReadPlus;
 import io.edgenfsd.ops.Readlink;
 import io.edgenfsd.ops.ReclaimComplete;
 import io.edgenfsd.ops.Remove;
+import io.edgenfsd.ops.RemoveXattr;
 import io.edgenfsd.ops.Rename;
 import io.edgenfsd.ops.RestoreFh;
 import io.edgenfsd.ops.SaveFh;
 import io.edgenfsd.ops.SecInfo;
 import io.edgenfsd.ops.SecInfoNoName;
+import io.edgenfsd.ops.Seek;
 import io.edgenfsd.ops.Sequence;
 import io.edgenfsd.ops.SetAttr;
+import io.edgenfsd.ops.SetXattr;
 import io.edgenfsd.ops.TestStateid;
 import io.edgenfsd.ops.Verify;
 import io.edgenfsd.ops.Write;
@@ -80,6 +91,17 @@ public final class Operations {
                 .register(OperationTable.SETATTR, new SetAttr())
                 .register(OperationTable.VERIFY, new Verify(false))
                 .register(OperationTable.WRITE, new Write())
+                .register(OperationTable.ALLOCATE, new Allocate())
+                .register(OperationTable.COPY, new Copy())
+                .register(OperationTable.DEALLOCATE, new Deallocate())
+                .register(OperationTable.OFFLOAD_CANCEL, new OffloadCancel())
+                .register(OperationTable.OFFLOAD_STATUS, new OffloadStatus())
+                .register(OperationTable.READ_PLUS, new ReadPlus())
+                .register(OperationTable.SEEK, new Seek())
+                .register(OperationTable.GETXATTR, new GetXattr())
+                .register(OperationTable.SETXATTR, new SetXattr())
+                .register(OperationTable.LISTXATTRS, new ListXattrs())
+                .register(OperationTable.REMOVEXATTR, new RemoveXattr())
                 .register(OperationTable.BACKCHANNEL_CTL, new BackchannelCtl())
                 .register(OperationTable.BIND_CONN_TO_SESSION, new BindConnToSession())
                 .register(OperationTable.EXCHANGE_ID, new ExchangeId())

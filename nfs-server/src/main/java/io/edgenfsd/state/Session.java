@@ -22,6 +22,8 @@ public final class Session {
     private int callbackSequence;
     private volatile boolean destroyed;
     private final ReplyCacheBudget.Grant replyCacheGrant;
+    /** The minor version of the COMPOUND that created the session; its CB_COMPOUNDs carry it. */
+    private volatile int minorVersion = 1;
 
     Session(byte[] id, ClientRecord client, ChannelAttrs fore, ChannelAttrs back, int callbackProgram,
             CallbackSecurity callbackSecurity, ReplyCacheBudget.Grant replyCacheGrant) {
@@ -37,6 +39,14 @@ public final class Session {
         for (int i = 0; i < slots.length; i++) {
             slots[i] = new Slot();
         }
+    }
+
+    public int minorVersion() {
+        return minorVersion;
+    }
+
+    public void minorVersion(int minor) {
+        this.minorVersion = minor;
     }
 
     public byte[] id() {

@@ -108,7 +108,12 @@ public enum NfsStatus {
     DIRDELEG_UNAVAIL(10084),
     REJECT_DELEG(10085),
     RETURNCONFLICT(10086),
-    DELEG_REVOKED(10087);
+    DELEG_REVOKED(10087),
+    // NFSv4.2 (RFC 7862 section 11.1)
+    UNION_NOTSUPP(10090),
+    // extended attributes (RFC 8276 section 8.4)
+    NOXATTR(10095),
+    XATTR2BIG(10096);
 
     private static final Map<Integer, NfsStatus> BY_CODE = new HashMap<>();
 

@@ -17,6 +17,18 @@ public interface HandleStore {
     /** Handle bytes for {@code name} in {@code dir} without opening it (READDIR); {@code st} is its statx. */
     byte[] handleAt(Export e, FsObject dir, String name, io.edgenfsd.vfs.linux.Stat st) throws NfsException;
 
+    /**
+     * The handle {@link #handleFor} would give the object {@code name} in {@code dir} names, found without
+     * opening it, so LOOKUP of a cached object opens no fd: null when the store cannot tell that way or the
+     * name is on another mount than {@code dir}; {@link #NO_SUCH_NAME} when there is no such name.
+     */
+    default byte[] handleOfName(Export e, FsObject dir, String name) throws NfsException {
+        return null;
+    }
+
+    /** {@link #handleOfName}'s answer for a name that is not in the directory. */
+    byte[] NO_SUCH_NAME = new byte[0];
+
     /** The export id a handle claims; the caller finds the export and then calls {@link #open}. */
     int exportId(byte[] handle) throws NfsException;
 

@@ -88,6 +88,25 @@ public final class KernelHandleStore implements HandleStore {
         }
     }
 
+    @Override
+    public byte[] handleOfName(Export e, FsObject dir, String name) throws NfsException {
+        if (dir.mountId < 0) {
+            return null; // no mount id to compare: a mount point would pass unnoticed
+        }
+        try {
+            KernelHandle kh = At.handleAtIfExists(dir.fd, name);
+            if (kh == null) {
+                return NO_SUCH_NAME;
+            }
+            // another mount's handle bytes may equal an object's of this one: only same-mount handles
+            return kh.mountId() == dir.mountId ? seal(e, kh) : null;
+        } catch (ErrnoException | IllegalArgumentException x) {
+            return null; // the opening path reports it
+        } finally {
+            Reference.reachabilityFence(dir);
+        }
+    }
+
     private byte[] seal(Export e, KernelHandle kh) throws NfsException {
         byte[] khBytes = kh.bytes();
         HandleKey object = new HandleKey(ByteBuffer.allocate(8 + khBytes.length).putInt(e.id()).putInt(kh.type())

@@ -389,6 +389,17 @@ public final class LocalFs {
         if (n != null && client != null && visible(n, client)) {
             return exportRoot(n);
         }
+        byte[] known = handles.handleOfName(dir.export(), d, name);
+        if (known == HandleStore.NO_SUCH_NAME) {
+            if (missingIsNull) {
+                return null;
+            }
+            throw new NfsException(NfsStatus.NOENT, name);
+        }
+        Inode cached = known == null ? null : cached(dir.export(), d, known);
+        if (cached != null) {
+            return cached;
+        }
         int fd;
         try {
             fd = missingIsNull ? At.openBeneathIfExists(d.fd, name) : At.openBeneath(d.fd, name, LinuxCalls.O_PATH, 0);
@@ -401,6 +412,29 @@ public final class LocalFs {
             Reference.reachabilityFence(d);
         }
         return adopt(dir.export(), d, name, fd);
+    }
+
+    /**
+     * The cached object a LOOKUP's handle names, with fresh attributes, so a name looked up again opens no
+     * new fd (an openat2, its close and a cache entry's churn per LOOKUP); null if not cached as such.
+     */
+    private Inode cached(Export e, FsObject d, byte[] fh) {
+        ObjectCache.Entry en = cache.get(fh);
+        if (en == null || en.export() != e) {
+            return null;
+        }
+        FsObject o = en.object();
+        try {
+            io.edgenfsd.vfs.linux.Stat st = At.fstat(o.fd);
+            if (st.dev() != d.dev || st.dev() != o.dev || st.ino() != o.ino) {
+                return null; // retired (removed meanwhile): the opening path decides
+            }
+            return Inode.real(e, fh, o, toStat(st), isRoot(e, st.dev(), st.ino()));
+        } catch (ErrnoException x) {
+            return null;
+        } finally {
+            Reference.reachabilityFence(o);
+        }
     }
 
     private static NfsException notCrossed(String name) {
@@ -519,7 +553,11 @@ public final class LocalFs {
 
     private Stat fstat(FsObject o) throws NfsException {
         try {
-            return toStat(At.fstat(o.fd));
+            io.edgenfsd.vfs.linux.Stat st = At.fstat(o.fd);
+            if (!o.sameObject(st)) {
+                throw new NfsException(NfsStatus.STALE, "object was removed"); // retired meanwhile
+            }
+            return toStat(st);
         } catch (ErrnoException x) {
             throw Errno.toNfs(x);
         } finally {
@@ -755,7 +793,7 @@ public final class LocalFs {
                 At.unlink(d.fd, name, !isDir); // replaced by the other kind meanwhile
             }
             if (victim.nlink() <= 1 || isDir) {
-                cache.forget(victim.dev(), victim.ino());
+                retireRemoved(victim.dev(), victim.ino());
             }
             return toStat(victim);
         } catch (ErrnoException x) {
@@ -763,6 +801,16 @@ public final class LocalFs {
         } finally {
             Reference.reachabilityFence(d);
         }
+    }
+
+    /**
+     * An object's last name is gone (REMOVE, or RENAME over it): its fds let go of it now, so its
+     * blocks are free at once (a cached fd kept them allocated until garbage collection: 42-46 s, or longer). An
+     * inode an OPEN still needs is left alone ({@link FsObject#pin}): it stays readable until CLOSE.
+     */
+    private void retireRemoved(long dev, long ino) {
+        cache.forget(dev, ino);
+        FsObject.retireAll(dev, ino);
     }
 
     /** What a rename did: nothing (two names of one file), or moved, replacing {@code replaced} if not null. */
@@ -792,7 +840,7 @@ public final class LocalFs {
             modified(to);
             modifiedAt(t, newName);
             if (replaced != null && (replaced.nlink() <= 1 || replaced.isDirectory())) {
-                cache.forget(replaced.dev(), replaced.ino());
+                retireRemoved(replaced.dev(), replaced.ino());
             }
             return new Renamed(true, replaced == null ? null : toStat(replaced));
         } catch (ErrnoException x) {
@@ -953,6 +1001,167 @@ public final class LocalFs {
         int fd = reopen(i, LinuxCalls.O_WRONLY);
         try {
             At.ftruncate(fd, size);
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
+        } finally {
+            At.close(fd);
+        }
+    }
+
+    /**
+     * fallocate(2) on a regular file: reserves blocks ({@code punchHole} false: ALLOCATE, the size grows to
+     * cover the range) or frees them keeping the size (DEALLOCATE). Opened from the handle as the server
+     * (the caller's stateid or permission was checked); the call runs as the caller. {@code sync}: fsync
+     * before returning (a sync export).
+     */
+    public void allocate(Inode i, long offset, long length, boolean punchHole, boolean sync) throws NfsException {
+        int fd = reopen(i, LinuxCalls.O_WRONLY);
+        try {
+            At.fallocate(fd, punchHole ? At.FALLOC_FL_PUNCH_HOLE | At.FALLOC_FL_KEEP_SIZE : 0, offset, length);
+            if (sync) {
+                At.fsync(fd, true);
+                SyncStats.fsynced();
+            }
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
+        } finally {
+            At.close(fd);
+        }
+    }
+
+    /** The xattr namespace NFS names map to (RFC 8276 section 5: user extended attributes only). */
+    private static final String USER_XATTR = "user.";
+
+    /** xattr names of our own (the create verifier): never seen nor changed by clients. */
+    private static boolean ownXattr(String name) {
+        return name.startsWith("edge-nfsd.");
+    }
+
+    /** A {@code user.} xattr's value (fgetxattr as the caller); NFS4ERR_NOXATTR when there is none. */
+    public byte[] getXattr(Inode i, String name) throws NfsException {
+        if (ownXattr(name)) {
+            throw new NfsException(NfsStatus.NOXATTR, name);
+        }
+        int fd = reopen(i, LinuxCalls.O_RDONLY);
+        try {
+            byte[] v = At.getXattr(fd, USER_XATTR + name, MAX_XATTR);
+            if (v == null) {
+                throw new NfsException(NfsStatus.NOXATTR, name);
+            }
+            return v;
+        } catch (ErrnoException x) {
+            throw xattrError(x, name);
+        } finally {
+            At.close(fd);
+        }
+    }
+
+    /** Sets a {@code user.} xattr as the caller; {@code flags} XATTR_CREATE (1) / XATTR_REPLACE (2) / 0. */
+    public void setXattr(Inode i, String name, byte[] value, int flags) throws NfsException {
+        if (ownXattr(name)) {
+            throw new NfsException(NfsStatus.PERM, "reserved xattr name " + name);
+        }
+        if (value.length > MAX_XATTR) {
+            throw new NfsException(NfsStatus.XATTR2BIG, name);
+        }
+        int fd = reopen(i, LinuxCalls.O_RDONLY);
+        try {
+            At.setXattr(fd, USER_XATTR + name, value, flags);
+        } catch (ErrnoException x) {
+            throw xattrError(x, name);
+        } finally {
+            At.close(fd);
+        }
+    }
+
+    /** The object's {@code user.} xattr names without the prefix, sorted, our own left out. */
+    public List<String> listXattrs(Inode i) throws NfsException {
+        int fd = reopen(i, LinuxCalls.O_RDONLY);
+        try {
+            List<String> out = new java.util.ArrayList<>();
+            for (String n : At.listXattrs(fd)) {
+                if (n.startsWith(USER_XATTR) && !ownXattr(n.substring(USER_XATTR.length()))) {
+                    out.add(n.substring(USER_XATTR.length()));
+                }
+            }
+            java.util.Collections.sort(out);
+            return out;
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
+        } finally {
+            At.close(fd);
+        }
+    }
+
+    public void removeXattr(Inode i, String name) throws NfsException {
+        if (ownXattr(name)) {
+            throw new NfsException(NfsStatus.NOXATTR, name);
+        }
+        int fd = reopen(i, LinuxCalls.O_RDONLY);
+        try {
+            At.removeXattr(fd, USER_XATTR + name);
+        } catch (ErrnoException x) {
+            throw xattrError(x, name);
+        } finally {
+            At.close(fd);
+        }
+    }
+
+    /** The largest xattr value (Linux's XATTR_SIZE_MAX). */
+    public static final int MAX_XATTR = 65536;
+
+    private static NfsException xattrError(ErrnoException x, String name) {
+        return switch (x.errno()) {
+            case 61 -> new NfsException(NfsStatus.NOXATTR, name);   // ENODATA
+            case 7, 34 -> new NfsException(NfsStatus.XATTR2BIG, name); // E2BIG, ERANGE
+            default -> Errno.toNfs(x);
+        };
+    }
+
+    /**
+     * Copies up to {@code count} bytes of {@code src} from {@code srcOffset} to {@code dst} at
+     * {@code dstOffset} with copy_file_range(2), in the kernel (a reflink where the filesystem can). Both
+     * are opened from their handles as the server (the caller's stateids were checked); the copy runs as
+     * the caller. Stops early at the source's end; returns the bytes copied. {@code sync}: fsync the
+     * destination before returning.
+     */
+    public long copy(Inode src, long srcOffset, Inode dst, long dstOffset, long count, boolean sync)
+            throws NfsException {
+        int in = reopen(src, LinuxCalls.O_RDONLY);
+        try {
+            int out = reopen(dst, LinuxCalls.O_WRONLY);
+            try {
+                long done = 0;
+                while (done < count) {
+                    long n = At.copyFileRange(in, srcOffset + done, out, dstOffset + done, count - done);
+                    if (n == 0) {
+                        break;
+                    }
+                    done += n;
+                }
+                if (sync) {
+                    At.fsync(out, true);
+                    SyncStats.fsynced();
+                }
+                return done;
+            } finally {
+                At.close(out);
+            }
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
+        } finally {
+            At.close(in);
+        }
+    }
+
+    /**
+     * The first offset at or after {@code offset} that starts data ({@code data}) or a hole, by lseek(2)
+     * SEEK_DATA/SEEK_HOLE; NFS4ERR_NXIO when there is none (at or past the end, or no data after it).
+     */
+    public long seek(Inode i, long offset, boolean data) throws NfsException {
+        int fd = reopen(i, LinuxCalls.O_RDONLY);
+        try {
+            return At.lseek(fd, offset, data ? At.SEEK_DATA : At.SEEK_HOLE);
         } catch (ErrnoException x) {
             throw Errno.toNfs(x);
         } finally {

@@ -55,6 +55,8 @@ public final class Attributes {
     public static final int TIME_MODIFY_SET = 54;
     public static final int MOUNTED_ON_FILEID = 55;
     public static final int SUPPATTR_EXCLCREAT = 75;
+    /** RFC 8276 section 8.2: the object's filesystem supports user extended attributes (4.2 ops). */
+    public static final int XATTR_SUPPORT = 82;
 
     private static final int[] SUPPORTED_LIST = {SUPPORTED_ATTRS, TYPE, FH_EXPIRE_TYPE, CHANGE, SIZE, LINK_SUPPORT,
             SYMLINK_SUPPORT, NAMED_ATTR, FSID, UNIQUE_HANDLES, LEASE_TIME, RDATTR_ERROR, ACLSUPPORT, CANSETTIME,
@@ -62,7 +64,7 @@ public final class Attributes {
             FILES_TOTAL, HOMOGENEOUS, MAXFILESIZE, MAXLINK, MAXNAME, MAXREAD, MAXWRITE, MODE, NO_TRUNC, NUMLINKS,
             OWNER, OWNER_GROUP, RAWDEV, SPACE_AVAIL, SPACE_FREE, SPACE_TOTAL, SPACE_USED, TIME_ACCESS,
             TIME_ACCESS_SET, TIME_DELTA, TIME_METADATA, TIME_MODIFY, TIME_MODIFY_SET, MOUNTED_ON_FILEID,
-            SUPPATTR_EXCLCREAT};
+            SUPPATTR_EXCLCREAT, XATTR_SUPPORT};
     public static final int[] SUPPORTED = bitmap(SUPPORTED_LIST);
     public static final int[] WRITABLE = bitmap(SIZE, MODE, OWNER, OWNER_GROUP, TIME_ACCESS_SET, TIME_MODIFY_SET);
     /** What EXCLUSIVE4_1 may set along with the verifier (section 5.8.1.14); the verifier lives elsewhere. */
@@ -215,6 +217,7 @@ public final class Attributes {
                 case TIME_MODIFY -> writeTime(out, st.mtimeNs());
                 case MOUNTED_ON_FILEID -> out.writeLong(src.mountedOnFileId());
                 case SUPPATTR_EXCLCREAT -> out.writeBitmap(EXCLCREAT);
+                case XATTR_SUPPORT -> out.writeBool(true);
                 default -> returned[bit / 32] &= ~(1 << (bit % 32)); // write-only attributes: not returned
             }
         }

@@ -254,6 +254,13 @@ public final class Compound {
         return this;
     }
 
+    public Compound readPlus(Stateid stateid, long offset, int count) {
+        XdrOut o = op(Op.READ_PLUS);
+        stateid.encode(o);
+        o.int64(offset).int32(count);
+        return this;
+    }
+
     public Compound read(Stateid stateid, long offset, int count) {
         XdrOut o = op(Op.READ);
         stateid.encode(o);
@@ -265,6 +272,57 @@ public final class Compound {
         XdrOut o = op(Op.WRITE);
         stateid.encode(o);
         o.int64(offset).int32(stable).opaque(data);
+        return this;
+    }
+
+    /** ALLOCATE or DEALLOCATE (RFC 7862 sections 15.1, 15.4): stateid, offset, length. */
+    public Compound allocate(int opcode, Stateid stateid, long offset, long length) {
+        XdrOut o = op(opcode);
+        stateid.encode(o);
+        o.int64(offset).int64(length);
+        return this;
+    }
+
+    /** COPY (RFC 7862 section 15.2), intra-server: saved filehandle to current, no source servers. */
+    public Compound copy(Stateid src, Stateid dst, long srcOffset, long dstOffset, long count, boolean sync) {
+        XdrOut o = op(Op.COPY);
+        src.encode(o);
+        dst.encode(o);
+        o.int64(srcOffset).int64(dstOffset).int64(count).bool(true).bool(sync).int32(0);
+        return this;
+    }
+
+    /** OFFLOAD_STATUS or OFFLOAD_CANCEL (RFC 7862 sections 15.9, 15.8) of a copy's stateid. */
+    public Compound offload(int opcode, Stateid copy) {
+        copy.encode(op(opcode));
+        return this;
+    }
+
+    public Compound getxattr(String name) {
+        op(Op.GETXATTR).string(name);
+        return this;
+    }
+
+    /** SETXATTR with setxattr_option4 0 (either), 1 (create) or 2 (replace). */
+    public Compound setxattr(int option, String name, byte[] value) {
+        op(Op.SETXATTR).int32(option).string(name).opaque(value);
+        return this;
+    }
+
+    public Compound listxattrs(long cookie, int maxCount) {
+        op(Op.LISTXATTRS).int64(cookie).int32(maxCount);
+        return this;
+    }
+
+    public Compound removexattr(String name) {
+        op(Op.REMOVEXATTR).string(name);
+        return this;
+    }
+
+    public Compound seek(Stateid stateid, long offset, int what) {
+        XdrOut o = op(Op.SEEK);
+        stateid.encode(o);
+        o.int64(offset).int32(what);
         return this;
     }
 

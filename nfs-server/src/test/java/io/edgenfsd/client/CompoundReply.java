@@ -56,7 +56,13 @@ public record CompoundReply(NfsStatus status, String tag, List<Result> results, 
             case Op.CREATE_SESSION -> createSession(in);
             case Op.PUTFH, Op.PUTROOTFH, Op.PUTPUBFH, Op.LOOKUP, Op.LOOKUPP, Op.SAVEFH, Op.RESTOREFH, Op.VERIFY,
                     Op.NVERIFY, Op.DESTROY_SESSION, Op.DESTROY_CLIENTID, Op.RECLAIM_COMPLETE, Op.FREE_STATEID,
-                    Op.DELEGRETURN, Op.LOCKT -> null;
+                    Op.DELEGRETURN, Op.LOCKT, Op.ALLOCATE, Op.DEALLOCATE -> null;
+            case Op.SEEK -> new Res.Seek(in.bool(), in.int64());
+            case Op.READ_PLUS -> readPlus(in);
+            case Op.GETXATTR -> in.opaque();
+            case Op.SETXATTR, Op.REMOVEXATTR -> Res.ChangeInfo.decode(in);
+            case Op.LISTXATTRS -> listXattrs(in);
+            case Op.COPY -> new Res.Copy(in.int32(), in.int64(), in.int32(), in.fixed(8), in.bool(), in.bool());
             case Op.GETFH -> in.opaque();
             case Op.GETATTR -> Fattr.decode(in);
             case Op.SETATTR -> in.bitmap();
@@ -218,5 +224,32 @@ public record CompoundReply(NfsStatus status, String tag, List<Result> results, 
             sb.append(' ').append(r.opcode()).append('=').append(r.status());
         }
         return sb.append(" ]").toString();
+    }
+
+    /** READ_PLUS4resok: eof, then segments; holes (type 1) are read back as zeros of their length. */
+    private static Res.ReadPlus readPlus(XdrIn in) {
+        boolean eof = in.bool();
+        int n = in.int32();
+        java.util.List<Res.ReadPlus.Segment> segs = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int type = in.int32();
+            long offset = in.int64();
+            if (type == 0) {
+                segs.add(new Res.ReadPlus.Segment(offset, in.opaque()));
+            } else {
+                segs.add(new Res.ReadPlus.Segment(offset, new byte[(int) in.int64()]));
+            }
+        }
+        return new Res.ReadPlus(eof, segs);
+    }
+
+    private static Res.ListXattrs listXattrs(XdrIn in) {
+        long cookie = in.int64();
+        int n = in.int32();
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            names.add(in.string());
+        }
+        return new Res.ListXattrs(cookie, names, in.bool());
     }
 }

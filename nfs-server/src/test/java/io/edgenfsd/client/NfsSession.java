@@ -50,12 +50,18 @@ public final class NfsSession implements AutoCloseable {
 
     /** As {@link #establish(RpcClient, Cred, String)}; without RECLAIM_COMPLETE when reclaims are to follow. */
     public static NfsSession establish(RpcClient rpc, Cred cred, String ownerName, boolean reclaimComplete) {
+        return establish(rpc, cred, ownerName, reclaimComplete, 1);
+    }
+
+    /** As above, EXCHANGE_ID and CREATE_SESSION sent at the given COMPOUND minor version. */
+    public static NfsSession establish(RpcClient rpc, Cred cred, String ownerName, boolean reclaimComplete,
+                                       int minor) {
         byte[] verifier = new byte[8];
         ThreadLocalRandom.current().nextBytes(verifier);
-        CompoundReply ex = send(rpc, cred, new Compound().exchangeId(verifier,
+        CompoundReply ex = send(rpc, cred, new Compound().minorVersion(minor).exchangeId(verifier,
                 ownerName.getBytes(StandardCharsets.UTF_8), 0)).orThrow();
         Res.ExchangeId eid = ex.body(Op.EXCHANGE_ID, Res.ExchangeId.class);
-        CompoundReply cs = send(rpc, cred, new Compound().createSession(eid.clientId(), eid.seq(),
+        CompoundReply cs = send(rpc, cred, new Compound().minorVersion(minor).createSession(eid.clientId(), eid.seq(),
                 CREATE_SESSION_FLAG_CONN_BACK_CHAN, 16, CB_PROGRAM)).orThrow();
         Res.CreateSession c = cs.body(Op.CREATE_SESSION, Res.CreateSession.class);
         NfsSession s = new NfsSession(rpc, cred, eid.clientId(), c.sessionId(), c.foreSlots());
@@ -101,6 +107,15 @@ public final class NfsSession implements AutoCloseable {
 
     /** As {@link #compound(Consumer)}, asking the server to keep the reply in the slot (sa_cachethis). */
     public CompoundReply compound(boolean cacheThis, Consumer<Compound> ops) {
+        return compound(1, cacheThis, ops);
+    }
+
+    /** As {@link #compound(Consumer)} at NFSv4.2 (COMPOUND minor version 2, RFC 7862). */
+    public CompoundReply compound42(Consumer<Compound> ops) {
+        return compound(2, false, ops);
+    }
+
+    private CompoundReply compound(int minor, boolean cacheThis, Consumer<Compound> ops) {
         int slot;
         try {
             slot = freeSlots.take();
@@ -113,7 +128,8 @@ public final class NfsSession implements AutoCloseable {
             synchronized (slotSeq) {
                 seq = ++slotSeq[slot];
             }
-            Compound c = new Compound().sequence(sessionId, seq, slot, slotSeq.length - 1, cacheThis);
+            Compound c = new Compound().minorVersion(minor).sequence(sessionId, seq, slot, slotSeq.length - 1,
+                    cacheThis);
             ops.accept(c);
             CompoundReply r = send(c);
             if (r.results().isEmpty() || r.get(0).status() != NfsStatus.OK) {

@@ -42,6 +42,19 @@ public final class Op {
     public static final int TEST_STATEID = 55;
     public static final int DESTROY_CLIENTID = 57;
     public static final int RECLAIM_COMPLETE = 58;
+    public static final int ALLOCATE = 59;
+    public static final int COPY = 60;
+    public static final int DEALLOCATE = 62;
+    public static final int OFFLOAD_CANCEL = 66;
+    public static final int OFFLOAD_STATUS = 67;
+    public static final int READ_PLUS = 68;
+    public static final int SEEK = 69;
+    public static final int GETXATTR = 72;
+    public static final int SETXATTR = 73;
+    public static final int LISTXATTRS = 74;
+    public static final int REMOVEXATTR = 75;
+    public static final int CONTENT_DATA = 0;
+    public static final int CONTENT_HOLE = 1;
     public static final int ILLEGAL = 10044;
 
     public static final int ACCESS_READ = 1;

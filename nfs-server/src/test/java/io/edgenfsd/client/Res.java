@@ -36,6 +36,22 @@ public final class Res {
     public record Read(boolean eof, byte[] data) {
     }
 
+    /** COPY4resok with wr_callback_id's length (0 or 1; a callback stateid is not expected here). */
+    public record Copy(int callbackIds, long count, int committed, byte[] verifier, boolean consecutive,
+                       boolean synchronous) {
+    }
+
+    public record ReadPlus(boolean eof, java.util.List<Segment> segments) {
+        public record Segment(long offset, byte[] data) {
+        }
+    }
+
+    public record ListXattrs(long cookie, java.util.List<String> names, boolean eof) {
+    }
+
+    public record Seek(boolean eof, long offset) {
+    }
+
     public record Write(int count, int committed, byte[] verifier) {
     }
 

@@ -37,6 +37,8 @@ public final class RpcClient implements AutoCloseable {
     private final AtomicInteger nextXid = new AtomicInteger(ThreadLocalRandom.current().nextInt());
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final AtomicInteger cbNullCalls = new AtomicInteger();
+    /** The minor version of the last CB_COMPOUND received; -1 before any. */
+    private volatile int cbMinorVersion = -1;
     private final AtomicInteger cbSequenceCalls = new AtomicInteger();
     private final java.util.concurrent.BlockingQueue<Recall> recalls = new java.util.concurrent.LinkedBlockingQueue<>();
 
@@ -172,6 +174,10 @@ public final class RpcClient implements AutoCloseable {
         }
     }
 
+    public int cbMinorVersion() {
+        return cbMinorVersion;
+    }
+
     public int cbNullCalls() {
         return cbNullCalls.get();
     }
@@ -246,7 +252,7 @@ public final class RpcClient implements AutoCloseable {
         } else if (proc == 1) {
             reply.int32(RpcResult.SUCCESS);
             byte[] tag = in.opaque();
-            in.int32(); // minor version
+            cbMinorVersion = in.int32();
             in.int32(); // callback_ident
             int n = in.int32();
             XdrOut res = new XdrOut();

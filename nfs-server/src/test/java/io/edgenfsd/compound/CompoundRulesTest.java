@@ -4,6 +4,9 @@ import io.edgenfsd.status.NfsStatus;
 
 import io.edgenfsd.client.Compound;
 import io.edgenfsd.client.CompoundReply;
+import io.edgenfsd.client.Cred;
+import io.edgenfsd.client.NfsSession;
+import io.edgenfsd.client.TestServer;
 import io.edgenfsd.client.Fattr;
 import io.edgenfsd.client.Op;
 import io.edgenfsd.client.RpcClient;
@@ -24,12 +27,39 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CompoundRulesTest extends ProtocolTestBase {
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 2})
-    void minorVersionsOtherThanOneAnswerMinorVersMismatchWithNoResults(int minor) {
+    @ValueSource(ints = {0, 3, 4})
+    void minorVersionsOtherThanOneAndTwoAnswerMinorVersMismatchWithNoResults(int minor) {
         CompoundReply r = root.send(new Compound().minorVersion(minor).tag("t").putrootfh().getfh());
         assertThat(r.status()).isEqualTo(NfsStatus.MINOR_VERS_MISMATCH);
         assertThat(r.results()).isEmpty();
         assertThat(r.tag()).isEqualTo("t");
+    }
+
+    @Test
+    void minorVersionTwoIsServedLikeOneOnTheSameSession() {
+        CompoundReply r = root.compound42(c -> c.putrootfh().getfh());
+        assertThat(r.status()).isEqualTo(NfsStatus.OK);
+        assertThat(r.results()).hasSize(3);
+    }
+
+    @Test
+    void aServerCappedAtMinorVersionOneAnswersMinorVersMismatchToTwo() throws Exception {
+        try (TestServer capped = TestServer.start(java.nio.file.Files.createTempDirectory("cap"), 65536,
+                s -> s.withMaxMinorVersion(1), base.resolve("rw") + " *(rw,no_root_squash,insecure)");
+             NfsSession s = capped.session(Cred.root())) {
+            CompoundReply two = s.compound42(c -> c.putrootfh().getfh());
+            assertThat(two.status()).isEqualTo(NfsStatus.MINOR_VERS_MISMATCH);
+            assertThat(two.results()).isEmpty();
+            assertThat(s.compound(c -> c.putrootfh().getfh()).status()).isEqualTo(NfsStatus.OK);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {59, 63, 74})
+    void nfs42OpcodesInAMinorVersionOneCompoundAnswerNotsuppAndAreNotRun(int opcode) {
+        CompoundReply r = root.compound(c -> c.putrootfh().raw(opcode, new byte[0]));
+        assertThat(r.status()).isEqualTo(NfsStatus.NOTSUPP);
+        assertThat(r.last().opcode()).isEqualTo(opcode);
     }
 
     @Test

@@ -191,6 +191,18 @@ class SlotReplyCacheTest extends ProtocolTestBase {
         assertThat(c).as("a new verifier means the client rebooted").isNotEqualTo(a);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
+    void callbacksCarryTheMinorVersionTheSessionWasCreatedWith(int minor) throws Exception {
+        try (NfsSession s = NfsSession.establish(server.connect(), Cred.root(), "cb-minor-" + minor, true, minor)) {
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (s.rpc().cbSequenceCalls() == 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(s.rpc().cbMinorVersion()).isEqualTo(minor);
+        }
+    }
+
     @Test
     void backChannelCallsAreAnsweredByTheClient() throws Exception {
         NfsSession s = server.session(Cred.root());

@@ -30,7 +30,8 @@ class MountsAndFullFilesystemTest {
     @TempDir
     Path tmp;
 
-    private static void run(String... cmd) throws IOException, InterruptedException {
+    /** Runs a command (mount, umount), failing with its output. */
+    static void run(String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {

@@ -70,6 +70,7 @@ public final class At {
     static final int NR_UTIMENSAT = utimensatNr(Arch.CURRENT);
     static final int NR_GETDENTS64 = pick(Arch.CURRENT, 217, 61, 217);
     static final int NR_UNSHARE = pick(Arch.CURRENT, 272, 97, 337);
+    static final int NR_MEMFD_CREATE = pick(Arch.CURRENT, 319, 279, 385);
 
     /** utimensat, or on 32-bit arm utimensat_time64 (412): the call whose struct has 64-bit seconds there. */
     static int utimensatNr(Arch a) {
@@ -114,6 +115,10 @@ public final class At {
 
         static native int fsync(int fd);
 
+        static native int fallocate64(int fd, int mode, long offset, long len);
+
+        static native long lseek64(int fd, long offset, int whence);
+
         static native int fdatasync(int fd);
 
         static native int fsetxattr(int fd, byte[] name, byte[] value, NativeLong size, int flags);
@@ -122,9 +127,15 @@ public final class At {
 
         static native int fstatvfs64(int fd, Pointer buf);
 
+        static native NativeLong flistxattr(int fd, byte[] list, NativeLong size);
+
+        static native int fremovexattr(int fd, byte[] name);
+
         static native int umask(int mask);
 
         static native int close(int fd);
+
+        static native int dup3(int oldfd, int newfd, int flags);
     }
 
     /** syscall(nr, int, char *, int, int): faccessat2, fchmodat2, mknodat. */
@@ -155,6 +166,17 @@ public final class At {
         }
 
         static native NativeLong syscall(NativeLong nr, int a, Pointer b, int c);
+    }
+
+    /** copy_file_range(2) (glibc 2.27+): bound on its own so an older libc loses only COPY. */
+    static final class CopyRange {
+        static final boolean AVAILABLE = LinuxCalls.registerDirect(CopyRange.class);
+
+        private CopyRange() {
+        }
+
+        static native NativeLong copy_file_range(int fdIn, long[] offIn, int fdOut, long[] offOut, NativeLong len,
+                                                 int flags);
     }
 
     private static final byte[] EMPTY = {0};
@@ -283,6 +305,36 @@ public final class At {
         return openat(AT_FDCWD, name(path), flags, 0);
     }
 
+    /** One empty, nameless file (memfd: no link, nlink 0) that {@link #retire} puts in place of an fd. */
+    private static volatile int retiredFile = -1;
+
+    private static synchronized int retiredFile() throws ErrnoException {
+        if (retiredFile < 0) {
+            retiredFile = (int) memfdCreate();
+        }
+        return retiredFile;
+    }
+
+    private static long memfdCreate() throws ErrnoException {
+        try {
+            return LinuxCalls.syscall(NR_MEMFD_CREATE, name("edge-nfsd-retired"), 1 /* MFD_CLOEXEC */);
+        } catch (com.sun.jna.LastErrorException e) {
+            throw ErrnoException.of(e.getErrorCode(), "memfd_create", null);
+        }
+    }
+
+    /**
+     * Lets go of what {@code fd} refers to while keeping the number taken: dup3 puts an empty memfd in its
+     * place atomically, so a thread still using the number reaches that (nlink 0, no data), never a file
+     * opened later under a reused number; the number itself is closed by its owner as usual.
+     */
+    public static void retire(int fd) throws ErrnoException {
+        int r = retiredFile();
+        if (Libc.dup3(r, fd, LinuxCalls.O_CLOEXEC) < 0) {
+            throw ErrnoException.of(Native.getLastError(), "dup3", fd);
+        }
+    }
+
     public static void close(int fd) {
         if (fd >= 0) {
             Libc.close(fd); // on Linux the fd is gone even when close reports an error
@@ -396,8 +448,67 @@ public final class At {
         check(Libc.ftruncate64(fd, length), "ftruncate", "fd");
     }
 
+    /** fallocate(2)'s mode bits (linux/falloc.h). */
+    public static final int FALLOC_FL_KEEP_SIZE = 0x01;
+    public static final int FALLOC_FL_PUNCH_HOLE = 0x02;
+    /** lseek(2) whence values for sparse files (SEEK_DATA, SEEK_HOLE). */
+    public static final int SEEK_DATA = 3;
+    public static final int SEEK_HOLE = 4;
+
+    public static void fallocate(int fd, int mode, long offset, long length) throws ErrnoException {
+        check(Libc.fallocate64(fd, mode, offset, length), "fallocate", "fd");
+    }
+
+    /** lseek(2); ENXIO when {@code offset} is at or beyond the end for SEEK_DATA/SEEK_HOLE. */
+    public static long lseek(int fd, long offset, int whence) throws ErrnoException {
+        long r = Libc.lseek64(fd, offset, whence);
+        if (r < 0) {
+            throw ErrnoException.of(Native.getLastError(), "lseek", "fd");
+        }
+        return r;
+    }
+
+    /**
+     * copy_file_range(2) of up to {@code length} bytes; the kernel copies (or reflinks) without the data
+     * passing through user space. Returns the bytes copied, 0 at the source's end. EOPNOTSUPP where the
+     * libc lacks it.
+     */
+    public static long copyFileRange(int in, long inOffset, int out, long outOffset, long length)
+            throws ErrnoException {
+        if (!CopyRange.AVAILABLE) {
+            throw ErrnoException.of(95, "copy_file_range", "fd");
+        }
+        return check(CopyRange.copy_file_range(in, new long[] {inOffset}, out, new long[] {outOffset},
+                new NativeLong(length), 0), "copy_file_range", "fd");
+    }
+
     public static void fsync(int fd, boolean metadata) throws ErrnoException {
         check(metadata ? Libc.fsync(fd) : Libc.fdatasync(fd), metadata ? "fsync" : "fdatasync", "fd");
+    }
+
+    /** fsetxattr(2) with {@code flags} XATTR_CREATE (1) or XATTR_REPLACE (2) or 0. */
+    public static void setXattr(int fd, String name, byte[] value, int flags) throws ErrnoException {
+        check(Libc.fsetxattr(fd, name(name), value, new NativeLong(value.length), flags), "fsetxattr", name);
+    }
+
+    /** The names of an object's xattrs, every namespace (flistxattr(2)). */
+    public static java.util.List<String> listXattrs(int fd) throws ErrnoException {
+        long n = check(Libc.flistxattr(fd, null, new NativeLong(0)), "flistxattr", "fd");
+        byte[] buf = new byte[(int) Math.max(n, 1)];
+        n = check(Libc.flistxattr(fd, buf, new NativeLong(buf.length)), "flistxattr", "fd");
+        java.util.List<String> names = new java.util.ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < n; i++) {
+            if (buf[i] == 0) {
+                names.add(new String(buf, start, i - start, StandardCharsets.UTF_8));
+                start = i + 1;
+            }
+        }
+        return names;
+    }
+
+    public static void removeXattr(int fd, String name) throws ErrnoException {
+        check(Libc.fremovexattr(fd, name(name)), "fremovexattr", name);
     }
 
     public static void setXattr(int fd, String name, byte[] value) throws ErrnoException {
@@ -519,6 +630,17 @@ public final class At {
     /** The kernel handle of what an fd refers to ({@code name_to_handle_at(fd, "", AT_EMPTY_PATH)}). */
     public static KernelHandle handleOf(int fd) throws ErrnoException {
         return LinuxCalls.FastHandle.nameToHandleAt(fd, EMPTY, AT_EMPTY_PATH);
+    }
+
+    /**
+     * {@link #handleAt}, or null when there is no such name. Refuses (IllegalArgumentException) anything but
+     * one component: "." and ".." would leave the directory, which openat2 with RESOLVE_BENEATH forbids.
+     */
+    public static KernelHandle handleAtIfExists(int dirfd, String name) throws ErrnoException {
+        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0) {
+            throw new IllegalArgumentException("not a single name component: " + name);
+        }
+        return LinuxCalls.FastHandle.nameToHandleAt(dirfd, name(name), 0, true);
     }
 
     /** The kernel handle of one name in a directory, not following a final symbolic link. */

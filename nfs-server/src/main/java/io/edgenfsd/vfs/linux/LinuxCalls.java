@@ -309,6 +309,15 @@ public final class LinuxCalls {
 
         /** name_to_handle_at relative to a directory fd (or of the fd itself with AT_EMPTY_PATH). */
         static KernelHandle nameToHandleAt(int dirfd, byte[] name, int flags) throws ErrnoException {
+            return nameToHandleAt(dirfd, name, flags, false);
+        }
+
+        /**
+         * {@link #nameToHandleAt(int, byte[], int)}, or null on ENOENT when {@code missingIsNull} (LOOKUP of a
+         * name that is not there costs no exception).
+         */
+        static KernelHandle nameToHandleAt(int dirfd, byte[] name, int flags, boolean missingIsNull)
+                throws ErrnoException {
             if (!AVAILABLE) {
                 throw ErrnoException.of(ENOSYS, "name_to_handle_at", "glibc without name_to_handle_at");
             }
@@ -318,7 +327,11 @@ public final class LinuxCalls {
             int[] mountId = MOUNT_ID.get();
             mountId[0] = -1;
             if (name_to_handle_at(dirfd, name, fh, mountId, flags) != 0) {
-                throw ErrnoException.of(Native.getLastError(), "name_to_handle_at", "fd");
+                int errno = Native.getLastError();
+                if (missingIsNull && errno == ENOENT) {
+                    return null;
+                }
+                throw ErrnoException.of(errno, "name_to_handle_at", "fd");
             }
             int len = b.getInt(0);
             if (len <= 0 || len > KernelHandle.MAX_BYTES) {
