@@ -35,6 +35,7 @@ ALL_WORKLOADS=(
   "sparse 300" "locks 300" "sqlite 600" "fio 300" "tar 900" "bigdir 1200"
   "crash_write 600" "restart_lock 600" "host_rename 300" "delegations 480" "nfs42 600"
   "enospc 300" "two_guests 400"
+  "ops_capacity 300" "ops_reload 400" "ops_status 300"
 )
 # workloads that run on a pair of guests at once (boot_pair), not in the single guest's boot
 PAIR_WORKLOADS=" two_guests "
@@ -97,6 +98,9 @@ fi
 BASE=$(mktemp -d /tmp/edge-nfsd-it.XXXXXX)
 chmod 755 "$BASE"
 HOST_MOUNTS=()   # mounted by this run under $BASE, unmounted by cleanup
+# edge-nfsd's admin socket ('edge-nfsd status', 'reload'), in a short path (sun_path holds 108 bytes)
+ADMIN_DIR=$(mktemp -d /tmp/edge-nfsd-admin.XXXXXX)
+ADMIN_SOCK=$ADMIN_DIR/admin.sock
 SERVER_PID=
 QEMU_PID=
 PAIR_PIDS=
@@ -113,6 +117,7 @@ cleanup() {
   stop_server
   for m in "${HOST_MOUNTS[@]}"; do umount -l "$m" 2>/dev/null || it_log "umount $m failed"; done
   if [[ $KEEP -eq 0 ]]; then rm -rf "$BASE"; else it_log "kept exported trees in $BASE"; fi
+  rm -rf "$ADMIN_DIR"
   exit $rc
 }
 stop_server() {
@@ -144,29 +149,42 @@ mount -t tmpfs -o size=16m,nr_inodes=512,mode=0755 edge-nfsd-it-full "$BASE/full
 HOST_MOUNTS+=("$BASE/full")
 
 PORT=$(it_free_port)
-# The pair workload asks the server for its status over the admin socket (edge only).
-ADMIN_ARGS=()
-for w in "${PLAN[@]}"; do
-  [[ "$SERVER" == edge && "$PAIR_WORKLOADS" == *" ${w%% *} "* ]] && ADMIN_ARGS=(--admin-socket "$LOGDIR/admin.sock")
-done
+METRICS_PORT=$(it_free_port)
 
-start_edge() {
-  local args=() e name access squash anon clients opts
+# edge-nfsd reads its exports from this file, which the ops_* workloads have the host edit and reload
+# (host_ctl reload-*); besides the table above it has three exports of their own: cap (capacity=64Mi),
+# chg (turned read-only by a reload) and gone (removed by one).
+EXPORTS_FILE=$LOGDIR/exports
+OPS_EXPORTS=("cap rw,sync,no_root_squash,insecure,capacity=64Mi" "chg rw,sync,no_root_squash,insecure"
+  "gone rw,sync,no_root_squash,insecure")
+write_exports_file() {
+  local e name access squash anon clients opts
   for e in "${EXPORTS[@]}"; do
     read -r name access squash anon clients <<<"$e"
     opts="$access,sync,$squash,insecure"
     [[ "$anon" != - ]] && opts+=",anonuid=$anon,anongid=$anon"
-    args+=(--export "$BASE/$name $clients($opts)")
+    echo "$BASE/$name $clients($opts)"
   done
+  for e in "${OPS_EXPORTS[@]}"; do
+    read -r name opts <<<"$e"
+    mkdir -p "$BASE/$name"; chmod 777 "$BASE/$name"
+    echo "$BASE/$name *($opts)"
+  done
+}
+
+start_edge() {
+  # a restart (host_ctl *-restart) keeps what reloads made of the file
+  [[ -f "$EXPORTS_FILE" ]] || write_exports_file >"$EXPORTS_FILE"
+  local args=(--exports "$EXPORTS_FILE" --admin-socket "$ADMIN_SOCK" --metrics "127.0.0.1:$METRICS_PORT")
   mkdir -p "$LOGDIR/state"
   # The server runs as the .deb ships it: its JVM options and MALLOC_ARENA_MAX (EDGE_JAVA_OPTS overrides).
   local jopts arenas
   read -r -a jopts <<<"$(it_deb_java_opts)"
   arenas=$(it_deb_malloc_arenas)
   printf '%q ' MALLOC_ARENA_MAX="$arenas" "$JAVA" "${jopts[@]}" -jar "$JAR" --bind 127.0.0.1 --port "$PORT" \
-    --state-dir "$LOGDIR/state" "${args[@]}" "${ADMIN_ARGS[@]}" >"$LOGDIR/server.cmd"
+    --state-dir "$LOGDIR/state" "${args[@]}" >"$LOGDIR/server.cmd"
   MALLOC_ARENA_MAX=$arenas "$JAVA" "${jopts[@]}" -jar "$JAR" --bind 127.0.0.1 --port "$PORT" \
-    --state-dir "$LOGDIR/state" "${args[@]}" "${ADMIN_ARGS[@]}" >>"$LOGDIR/server.log" 2>&1 </dev/null &
+    --state-dir "$LOGDIR/state" "${args[@]}" >>"$LOGDIR/server.log" 2>&1 </dev/null &
   SERVER_PID=$!
 }
 
@@ -240,6 +258,11 @@ wait_ready() {
 # status-json: 'edge-nfsd status -o json' over the admin socket, into ctl/status.N.
 # server-log PATTERN: the server log's last line matching the extended regex PATTERN (fail when none).
 # crash-guest: SIGKILL this guest's qemu (boot_pair then boots its second life).
+# reload-add NAME OPTS | reload-change NAME OPTS | reload-remove NAME: edit the exports file (NAME under
+#   the exports' base, for every client) and run 'edge-nfsd reload'; reload-bad: the same with an invalid
+#   line added, which must be refused (the file is put back afterwards). Answer: "ok <its output>" or
+#   "refused rc=N <its output>".
+# metrics: a /metrics scrape into ctl/metrics.N.
 # Answers "ok ..." or "fail ..." in ctl/reply.N.
 host_ctl() {  # job
   local job=$1 req n action a b c out
@@ -267,7 +290,7 @@ host_ctl() {  # job
         it_log "host control $n: server back (pid $SERVER_PID)"
         ;;
       status-json)
-        if "$JAVA" -jar "$JAR" status -o json --admin-socket "$LOGDIR/admin.sock" >"$job/ctl/status.$n" 2>&1; then
+        if "$JAVA" -jar "$JAR" status -o json --admin-socket "$ADMIN_SOCK" >"$job/ctl/status.$n" 2>&1; then
           out="ok status in ctl/status.$n"; else out="fail status: $(tail -c 300 "$job/ctl/status.$n")"; fi ;;
       server-log)
         local pat="$a${b:+ $b}${c:+ $c}"
@@ -277,11 +300,29 @@ host_ctl() {  # job
         CRASH_REQ=$job; out="ok" ;;
       mv)
         if mv "$BASE/$a" "$BASE/$b" 2>&1; then out="ok"; else out="fail mv"; fi ;;
+      reload-add|reload-change|reload-remove|reload-bad) out=$(edge_reload "$action" "$a" "$b") ;;
+      metrics)
+        if curl -fsS -o "$job/ctl/metrics.$n" "http://127.0.0.1:$METRICS_PORT/metrics" 2>"$job/ctl/metrics.err"; then
+          out="ok metrics.$n"; else out="fail metrics: $(cat "$job/ctl/metrics.err")"; fi ;;
       *) out="fail unknown action $action" ;;
     esac
     echo "$out" >"$job/ctl/reply.$n.tmp" && mv "$job/ctl/reply.$n.tmp" "$job/ctl/reply.$n"
     it_log "host control $n: $out"
   done
+}
+
+# edge_reload ACTION NAME OPTS: edits the exports file as host_ctl's reload-* asks, runs 'edge-nfsd reload'
+edge_reload() {
+  local action=$1 name=$2 opts=$3 out rc
+  case "$action" in
+    reload-add) mkdir -p "$BASE/$name"; chmod 777 "$BASE/$name"; echo "$BASE/$name *($opts)" >>"$EXPORTS_FILE" ;;
+    reload-change) sed -i "s|^$BASE/$name .*|$BASE/$name *($opts)|" "$EXPORTS_FILE" ;;
+    reload-remove) sed -i "\\|^$BASE/$name |d" "$EXPORTS_FILE" ;;
+    reload-bad) cp "$EXPORTS_FILE" "$EXPORTS_FILE.good"; echo "$BASE/rw *(rw,no_such_option)" >>"$EXPORTS_FILE" ;;
+  esac
+  out=$("$JAVA" -jar "$JAR" reload --admin-socket "$ADMIN_SOCK" 2>&1); rc=$?
+  [[ "$action" == reload-bad ]] && mv "$EXPORTS_FILE.good" "$EXPORTS_FILE"
+  if [[ $rc -eq 0 ]]; then echo "ok $(tr '\n' ' ' <<<"$out")"; else echo "refused rc=$rc $(tr '\n' ' ' <<<"$out")"; fi
 }
 
 T_SRV=$SECONDS

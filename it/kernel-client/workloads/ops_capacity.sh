@@ -1,5 +1,6 @@
 # capacity= (issue 16): df on an export with capacity=64Mi shows 64 MiB, and what is left of it after
-# writing; the export beside it shows the real disk. (Needs it/kernel-client/ops/java-with-ops.sh as JAVA.)
+# writing; the export beside it shows the real disk.
+# (run.sh exports cap with capacity=64Mi.)
 . /job/lib.sh
 B=$(dirname "$EXP_RW")
 mnt "$B/cap" /mnt/cap

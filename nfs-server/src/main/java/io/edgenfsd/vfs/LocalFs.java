@@ -229,11 +229,18 @@ public final class LocalFs {
         FsObject o;
         boolean fresh = hit == null && held == null;
         if (hit != null) {
-            e = hit.export();
+            // the cache may predate a reload: the export's options and presence come from the table in force
+            e = current(hit.export());
+            if (e == null) {
+                cache.remove(fh);
+                throw new NfsException(NfsStatus.STALE, "export " + hit.export().path() + " gone");
+            }
             o = hit.object();
         } else if (held != null) {
-            int id = handles.exportId(fh);
-            e = exports.byId(id).orElseThrow(() -> new NfsException(NfsStatus.STALE, "export " + id + " gone"));
+            e = current(held.export());
+            if (e == null) {
+                throw new NfsException(NfsStatus.STALE, "export " + held.export().path() + " gone");
+            }
             o = held.object();
         } else {
             int id = handles.exportId(fh);
@@ -268,7 +275,6 @@ public final class LocalFs {
         this.stillOpen = check;
     }
 
-    /** Drops a removed object's cached handles; those of a file still open are held until its last CLOSE. */
     /**
      * A file lost its last name: an object some client still has open is held (and pinned) until the last
      * CLOSE; every other fd of the inode is retired now, so its blocks are freed at once (issue 11).
@@ -289,6 +295,12 @@ public final class LocalFs {
     /** Objects kept for opens (for tests). */
     public int heldOpenCount() {
         return opened.size();
+    }
+
+    /** {@code e} as the table in force has it (same id and path), or null when a reload removed it. */
+    private Export current(Export e) {
+        Export now = exports.byId(e.id()).orElse(null);
+        return now != null && now.path().equals(e.path()) ? now : null;
     }
 
     /** Whether directory {@code o} lies under the root of {@code e}: its ".." chain meets the root. */

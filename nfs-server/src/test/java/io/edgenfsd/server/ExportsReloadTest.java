@@ -123,6 +123,29 @@ class ExportsReloadTest {
     }
 
     @Test
+    void handlesAlreadyInUseFollowTheReloadedTable() throws Exception {
+        // objects inside the exports, used before the reload so that the server has them open (cached)
+        byte[] changeDir = client.mkdir(client.lookupPath(tmp.resolve("change").toString()), "sub");
+        NfsSession.OpenFile goneFile = client.create(client.lookupPath(tmp.resolve("gone").toString()), "f",
+                Attrs.mode(0644));
+        assertThat(client.compound(c -> c.putfh(changeDir).getattr(1)).status()).isEqualTo(NfsStatus.OK);
+        assertThat(client.compound(c -> c.putfh(goneFile.fh()).getattr(1)).status()).isEqualTo(NfsStatus.OK);
+
+        Files.write(file, List.of(line("change", "ro"), line("keep", "rw")));
+        ExportsReloader.Result r = server.server().reload();
+
+        assertThat(r.ok()).as(r.message()).isTrue();
+        assertThat(client.compound(c -> c.putfh(changeDir).mkdir("nope", Attrs.mode(0755))).status())
+                .as("a handle resolved before the reload gets the export's new options").isEqualTo(NfsStatus.ROFS);
+        assertThat(Files.exists(tmp.resolve("change/sub/nope"))).isFalse();
+        assertThat(client.compound(c -> c.putfh(goneFile.fh()).getattr(1)).status())
+                .as("a handle resolved before its export was removed").isEqualTo(NfsStatus.STALE);
+        assertThat(client.compound(c -> c.putfh(goneFile.fh())
+                .write(goneFile.stateid(), 0, Op.FILE_SYNC, new byte[4])).status()).isEqualTo(NfsStatus.STALE);
+        assertThat(Files.size(tmp.resolve("gone/f"))).isZero();
+    }
+
+    @Test
     void sighupReloadsTheExports() throws Exception {
         ReloadSignal.install(server.server());
         Files.write(file, List.of(line("keep", "rw"), line("added", "rw")));
