@@ -60,6 +60,21 @@ expect_refused() {
 # expect_eq WHAT GOT WANT
 expect_eq() { [ "$2" == "$3" ] || fail "$1: got '$2', want '$3'"; ok "$1 = '$3'"; }
 owner() { stat -c '%u:%g' "$1"; }
+# try_lock FILE: a non-blocking F_SETLK write lock from a fresh process; prints busy (EAGAIN/EACCES) or
+# acquired. Bounded: a mount that stops answering fails it after 240 s.
+try_lock() {
+  timeout 240 python3 -c '
+import errno, fcntl, sys
+f = open(sys.argv[1], "r+b")
+try:
+    fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+except OSError as e:
+    if e.errno in (errno.EAGAIN, errno.EACCES):
+        print("busy")
+        sys.exit(0)
+    raise
+print("acquired")' "$1"
+}
 
 # host_ctl ACTION [ARGS...]: ask the host (run.sh) to act on the server or the exported disk, and wait
 # for its answer (at most 180 s). Prints the answer; fails the workload when the host reports "fail".

@@ -22,33 +22,21 @@ os.fsync(f.fileno())
 fcntl.lockf(f, fcntl.LOCK_UN)
 f.close()
 PY
-cat >/tmp/try.py <<'PY'
-import errno, fcntl, sys
-f = open(sys.argv[1], "r+b")
-try:
-    fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-except OSError as e:
-    if e.errno in (errno.EAGAIN, errno.EACCES):
-        print("busy")
-        sys.exit(0)
-    raise
-print("acquired")
-PY
 rm -f /tmp/held /tmp/release
 python3 /tmp/holder.py $D/locked >/tmp/holder.out 2>&1 &
 H=$!
 for _ in $(seq 1 300); do [ -f /tmp/held ] && break; sleep 0.1; done
 [ -f /tmp/held ] || fail "holder did not get the lock: $(cat /tmp/holder.out)"
-expect_eq "second locker before the restart" "$(python3 /tmp/try.py $D/locked)" busy
+expect_eq "second locker before the restart" "$(try_lock $D/locked)" busy
 
 step "SIGKILL and restart the server while the lock is held"
 host_ctl kill9-restart
-expect_eq "second locker after the restart (lock reclaimed)" "$(timeout 240 python3 /tmp/try.py $D/locked)" busy
+expect_eq "second locker after the restart (lock reclaimed)" "$(try_lock $D/locked)" busy
 
 step "holder writes and unlocks; then the second locker gets it"
 touch /tmp/release
 wait $H || fail "holder failed: $(cat /tmp/holder.out)"
-expect_eq "second locker after unlock" "$(python3 /tmp/try.py $D/locked)" acquired
+expect_eq "second locker after unlock" "$(try_lock $D/locked)" acquired
 remount $M
 grep -q "written by the holder after the restart" $D/locked || fail "holder's write after the restart is missing"
 ok "holder's write after the restart is on the server"

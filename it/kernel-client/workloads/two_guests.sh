@@ -19,19 +19,6 @@ await() {  # NAME [SECONDS]
   for _ in $(seq 1 $((${2:-120} * 5))); do [ -f "$P/$1" ] && { echo "<- $1"; return 0; }; sleep 0.2; done
   fail "peer never reached '$1' in ${2:-120} s"
 }
-# try FILE: a non-blocking F_SETLK write lock from a fresh process: prints busy (EAGAIN/EACCES) or acquired
-cat >/tmp/try.py <<'PY'
-import errno, fcntl, sys
-f = open(sys.argv[1], "r+b")
-try:
-    fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-except OSError as e:
-    if e.errno in (errno.EAGAIN, errno.EACCES):
-        print("busy")
-        sys.exit(0)
-    raise
-print("acquired")
-PY
 # hold FILE FLAG RELEASE [WITNESS]: F_SETLKW write lock; once granted, FLAG gets the time (ns) and whether
 # WITNESS exists at that moment; unlock when RELEASE exists
 cat >/tmp/hold.py <<'PY'
@@ -116,7 +103,7 @@ a)
   cd /; timeout 60 umount $M || fail "umount $M"
   ok "A unmounted"
   mnt "$EXP_RW" $M
-  expect_eq "B's lock seen from A after A's remount" "$(python3 /tmp/try.py $D/b-locked)" busy
+  expect_eq "B's lock seen from A after A's remount" "$(try_lock $D/b-locked)" busy
   expect_eq "B's file after A's remount" "$(sha $D/from-b)" "$(cat $P/b.sha)"
   hold $D/a-locked /tmp/a-crash-held /tmp/never
   ok "A holds a lock on a-locked and crashes now"
@@ -131,7 +118,7 @@ a2)
   mnt "$EXP_RW" $M
   ok "A's mount after its reboot succeeded (no CLID_INUSE)"
   two_clients
-  expect_eq "B's lock seen from rebooted A" "$(python3 /tmp/try.py $D/b-locked)" busy
+  expect_eq "B's lock seen from rebooted A" "$(try_lock $D/b-locked)" busy
   expect_eq "B's file seen from rebooted A" "$(sha $D/from-b)" "$(cat $P/b.sha)"
   expect_eq "A's file from before its crash" "$(sha $D/from-a)" "$(cat $P/a.sha)"
   step "5. both hold locks on different files; the server is SIGKILLed and restarted"
@@ -142,7 +129,7 @@ a2)
   t0=$(date +%s%N)
   host_ctl kill9-restart
   signal a2-restarted
-  expect_eq "B's lock after the restart, from A" "$(timeout 240 python3 /tmp/try.py $D/b-locked)" busy
+  expect_eq "B's lock after the restart, from A" "$(try_lock $D/b-locked)" busy
   t1=$(date +%s%N)
   ok "A saw B's reclaimed lock $(( (t1 - t0) / 1000000 )) ms after asking for the restart"
   await b-after-ok 240
@@ -178,7 +165,7 @@ b)
 
   step "3. A's lock excludes B"
   await a-locked
-  expect_eq "B's F_SETLK while A holds the lock" "$(python3 /tmp/try.py $D/shared)" busy
+  expect_eq "B's F_SETLK while A holds the lock" "$(try_lock $D/shared)" busy
   t0=$(date +%s%N)
   python3 /tmp/hold.py $D/shared /tmp/b-shared-granted /tmp/b-shared-release $P/a-unlocking >>/tmp/hold.out 2>&1 &
   W=$!
@@ -201,20 +188,20 @@ b)
   signal b-holds
   await a2-holds 240
   kill -0 $B_HOLDER || fail "B's holder died"
-  expect_eq "A's lock (rebooted A) from B" "$(python3 /tmp/try.py $D/a-locked)" busy
+  expect_eq "A's lock (rebooted A) from B" "$(try_lock $D/a-locked)" busy
   expect_eq "B's own file after A's crash" "$(sha $D/from-b)" "$(cat $P/b.sha)"
   signal b-checked
 
   step "5. server restart: B's lock reclaimed, A's lock still excludes B"
   await a2-restarted 120
-  expect_eq "A's lock after the restart, from B" "$(timeout 240 python3 /tmp/try.py $D/a-locked)" busy
+  expect_eq "A's lock after the restart, from B" "$(try_lock $D/a-locked)" busy
   kill -0 $B_HOLDER || fail "B's holder died over the restart"
   echo "after the restart" >>$D/from-b2 && ok "B writes after the restart"
   signal b-after-ok
   await a2-done 240
   touch /tmp/b-release
   wait $B_HOLDER || fail "B's holder failed: $(cat /tmp/hold.out)"
-  expect_eq "a-locked once A released it" "$(python3 /tmp/try.py $D/a-locked)" acquired
+  expect_eq "a-locked once A released it" "$(try_lock $D/a-locked)" acquired
   cd /; umount $M
   ;;
 *) fail "unknown ROLE '$ROLE'" ;;
