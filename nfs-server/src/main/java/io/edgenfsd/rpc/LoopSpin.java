@@ -22,7 +22,7 @@ public final class LoopSpin implements SelectStrategy {
     private final AtomicLong handedOff = new AtomicLong();
     private final AtomicLong returned = new AtomicLong();
 
-    private LoopSpin(long spinNanos) {
+    LoopSpin(long spinNanos) {
         this.spinNanos = spinNanos;
     }
 
