@@ -2,15 +2,17 @@
 # Server builds against each other, in one run: each NAME=JAR is started in turn (rotating the order every
 # round, a fresh export and state directory each time, the .deb's JVM options) and driven by the host load
 # generator through the same phases. Prints per round, build and phase: ops/s and server CPU microseconds
-# per operation, then each build against the first (median ratios over rounds). Root not needed; loopback
-# only; bounded: ROUNDS x builds x phases x SECONDS.
+# per operation, and context switches per operation of the server's event-loop and worker threads (from
+# /proc/PID/task/*/status), then each build against the first (median ratios over rounds). Root not
+# needed; loopback only; bounded: ROUNDS x builds x phases x SECONDS.
 #   benchmarks/jar-ab.sh ROUNDS SECONDS PHASES NAME=JAR NAME=JAR...
 #   e.g. benchmarks/jar-ab.sh 3 6 lookup,metadata_mix prev=/tmp/prev.jar fd=nfs-server/target/edge-nfsd.jar
 # EXPORT_OPTS (default rw,sync,no_root_squash,insecure); the exports live under /var/tmp (ext4 here).
+# SESSIONS x SLOTS (default 2 x 4) is the load in flight: SESSIONS=1 SLOTS=1 measures one call at a time.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
-[[ $# -ge 5 ]] || { sed -n '2,9p' "$0"; exit 2; }
+[[ $# -ge 5 ]] || { sed -n '2,11p' "$0"; exit 2; }
 ROUNDS=$1 SECS=$2 PHASES=$3
 shift 3
 NAMES=() JARS=()
@@ -22,6 +24,7 @@ JAVA=${JAVA:-java}
 BJAR=$REPO/benchmarks/target/benchmarks.jar
 [[ -f $BJAR ]] || { echo "build first: mvn -B package -DskipTests" >&2; exit 2; }
 EXPORT_OPTS=${EXPORT_OPTS:-rw,sync,no_root_squash,insecure}
+SESSIONS=${SESSIONS:-2} SLOTS=${SLOTS:-4}
 JOPTS=$(. "$REPO/packaging/src/deb/etc/default" && echo "$EDGE_NFSD_JAVA_OPTS")
 WORK=$(mktemp -d /var/tmp/edge-jar-ab.XXXXXX)
 SERVER_PID=''
@@ -44,22 +47,24 @@ for r in $(seq 1 "$ROUNDS"); do
       --grace 0 --export "$WORK/exp *($EXPORT_OPTS)" >"$WORK/server-${NAMES[$i]}.log" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
-    "$JAVA" -cp "$BJAR" io.edgenfsd.bench.load.LoadGen --port "$port" --export "$WORK/exp" --sessions 2 --slots 4 \
+    "$JAVA" -cp "$BJAR" io.edgenfsd.bench.load.LoadGen --port "$port" --export "$WORK/exp" --sessions "$SESSIONS" --slots "$SLOTS" \
       --file-mib 16 --seconds "$SECS" --pid "$SERVER_PID" --phases "$PHASES" >"$WORK/load.tsv"
-    awk -F'\t' -v r="$r" -v b="${NAMES[$i]}" 'NR > 1 && $4 > 0 { printf "%s\t%s\t%s\t%.0f\t%.1f\n", r, b, $1, $6, $7 * 1e6 / $4 }' \
+    awk -F'\t' -v r="$r" -v b="${NAMES[$i]}" 'NR > 1 && $4 > 0 {
+        printf "%s\t%s\t%s\t%.0f\t%.1f\t%.2f\t%.2f\n", r, b, $1, $6, $7 * 1e6 / $4, $9 / $4, $10 / $4 }' \
       "$WORK/load.tsv" | tee -a "$WORK/all.tsv"
     kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
   done
 done
-echo "round/build/phase/ops_per_s/server_cpu_us_per_op above; against ${NAMES[0]}, median over $ROUNDS rounds:"
+echo "round/build/phase/ops_per_s/server_cpu_us_per_op/loop_ctxt_per_op/worker_ctxt_per_op above ($SESSIONS sessions x $SLOTS slots);"
+echo "against ${NAMES[0]}, median over $ROUNDS rounds:"
 python3 - "$WORK/all.tsv" "${NAMES[@]}" <<'PY'
 import sys, statistics, collections
 rows = [l.split('\t') for l in open(sys.argv[1]).read().split('\n') if l]
 builds = sys.argv[2:]
 v = collections.defaultdict(dict)
-for r, b, ph, ops, cpu in rows:
-    v[(ph, b)][int(r)] = (float(ops), float(cpu))
-print("phase\tbuild\tops/s\tratio ops/s\tcpu us/op\tratio cpu/op")
+for r, b, ph, ops, cpu, cl, cw in rows:
+    v[(ph, b)][int(r)] = (float(ops), float(cpu), float(cl), float(cw))
+print("phase\tbuild\tops/s\tratio ops/s\tcpu us/op\tratio cpu/op\tloop ctxt/op\tworker ctxt/op")
 for ph in dict.fromkeys(row[2] for row in rows):
     base = v[(ph, builds[0])]
     for b in builds:
@@ -67,7 +72,8 @@ for ph in dict.fromkeys(row[2] for row in rows):
         rs = sorted(set(base) & set(cur))
         if not rs:
             continue
-        print("%s\t%s\t%.0f\t%.3f\t%.1f\t%.3f" % (ph, b, statistics.median(cur[r][0] for r in rs),
+        print("%s\t%s\t%.0f\t%.3f\t%.1f\t%.3f\t%.2f\t%.2f" % (ph, b, statistics.median(cur[r][0] for r in rs),
               statistics.median(cur[r][0] / base[r][0] for r in rs), statistics.median(cur[r][1] for r in rs),
-              statistics.median(cur[r][1] / base[r][1] for r in rs)))
+              statistics.median(cur[r][1] / base[r][1] for r in rs), statistics.median(cur[r][2] for r in rs),
+              statistics.median(cur[r][3] for r in rs)))
 PY

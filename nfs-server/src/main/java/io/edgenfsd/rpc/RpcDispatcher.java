@@ -206,9 +206,24 @@ public final class RpcDispatcher extends ChannelInboundHandlerAdapter {
             execute(conn, program, call, in, record, size, estimate);
             return;
         }
+        LoopSpin spin = LoopSpin.current();
+        if (spin != null) {
+            spin.handedOff();
+        }
         try {
-            workers.execute(() -> execute(conn, program, call, in, record, size, estimate));
+            workers.execute(() -> {
+                try {
+                    execute(conn, program, call, in, record, size, estimate);
+                } finally {
+                    if (spin != null) {
+                        spin.returned(); // the reply is queued to the loop (or the call failed)
+                    }
+                }
+            });
         } catch (RejectedExecutionException e) {
+            if (spin != null) {
+                spin.returned();
+            }
             drop(conn, record, size);
             conn.release(estimate);
             sendAccepted(conn, call.xid(), RpcConstants.SYSTEM_ERR, null);

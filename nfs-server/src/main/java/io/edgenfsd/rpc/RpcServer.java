@@ -8,6 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.SelectStrategyFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
@@ -20,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +29,8 @@ import java.util.concurrent.TimeUnit;
 /** TCP listener for ONC RPC: native epoll where Netty ships it, NIO elsewhere (e.g. armv7). */
 public final class RpcServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RpcServer.class);
+    /** How long an event loop polls for a worker's reply before sleeping (see LoopSpin); 0 turns it off. */
+    static final long LOOP_SPIN_NANOS = Long.getLong("edgenfsd.loopSpinMicros", 0) * 1000;
 
     private final EventLoopGroup boss;
     private final EventLoopGroup io;
@@ -35,8 +39,12 @@ public final class RpcServer implements AutoCloseable {
     private InflightBudget budget;
 
     public RpcServer(ExecutorService workers, int ioThreads) {
-        IoHandlerFactory factory = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.boss = new MultiThreadIoEventLoopGroup(1, factory);
+        IoHandlerFactory bossFactory = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        // the connections' loops poll briefly for a worker's reply before sleeping (LoopSpin)
+        SelectStrategyFactory spin = LoopSpin.factory(LOOP_SPIN_NANOS);
+        IoHandlerFactory factory = Epoll.isAvailable() ? EpollIoHandler.newFactory(0, spin)
+                : NioIoHandler.newFactory(SelectorProvider.provider(), spin);
+        this.boss = new MultiThreadIoEventLoopGroup(1, bossFactory);
         this.io = new MultiThreadIoEventLoopGroup(ioThreads, factory);
         this.workers = workers;
     }

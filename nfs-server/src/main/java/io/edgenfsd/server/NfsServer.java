@@ -10,6 +10,7 @@ import io.edgenfsd.metrics.OpRecorder;
 import io.edgenfsd.metrics.ServerMetrics;
 import io.edgenfsd.rpc.RpcProgram;
 import io.edgenfsd.rpc.RpcServer;
+import io.edgenfsd.rpc.WorkerPool;
 import io.edgenfsd.state.ClientStore;
 import io.edgenfsd.state.Delegations;
 import io.edgenfsd.state.ReplyCacheBudget;
@@ -34,10 +35,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** Wires exports, state, vfs and the RPC transport into a running server. */
 public final class NfsServer implements AutoCloseable {
@@ -164,9 +162,8 @@ public final class NfsServer implements AutoCloseable {
         timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "edge-nfsd-lease"));
         state.startLeaseReaper(timer);
         timer.scheduleAtFixedRate(delegations::sweep, 1, 1, TimeUnit.SECONDS);
-        AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor workers = new ThreadPoolExecutor(config.workers(), config.workers(), 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> daemon(r, "nfsd-" + n.incrementAndGet()));
+        // most recently idle worker first, a short poll before parking (rpc/WorkerPool)
+        WorkerPool workers = new WorkerPool(config.workers(), "nfsd-", Long.getLong("edgenfsd.workerSpinMicros", 0) * 1000);
         rpc = new RpcServer(workers, Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
         // The grace period starts when the port is bound, not when the state is loaded: on a slow
         // board the class loading in between took 11 s of a 15 s grace period in the power-cut test

@@ -118,7 +118,8 @@ public final class LoadGen {
         int slotsGranted = sessions.get(0).slots;
         System.err.printf("loadgen: %d sessions x %d slots in flight (asked %d), 1 MiB I/O, file %d MiB per session%n",
                 nSessions, slotsGranted, nSlots, fileBytes >> 20);
-        System.out.println("phase\tseconds\tbytes\tops\tMiB/s\tops/s\tserver_cpu_s\tserver_vmhwm_kib");
+        System.out.println("phase\tseconds\tbytes\tops\tMiB/s\tops/s\tserver_cpu_s\tserver_vmhwm_kib"
+                + "\tctxt_loop\tctxt_worker\tctxt_other");
         byte[] data = new byte[IO];
         ThreadLocalRandom.current().nextBytes(data);
         long blocks = fileBytes / IO;
@@ -192,6 +193,7 @@ public final class LoadGen {
         AtomicLong bytes = new AtomicLong();
         AtomicLong ops = new AtomicLong();
         long cpu0 = serverCpuTicks();
+        long[] ctxt0 = serverContextSwitches();
         long t0 = System.nanoTime();
         long deadline = limitSeconds == Long.MAX_VALUE ? Long.MAX_VALUE : t0 + limitSeconds * 1_000_000_000L;
         List<Thread> threads = new ArrayList<>();
@@ -234,9 +236,12 @@ public final class LoadGen {
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         long cpu1 = serverCpuTicks();
-        System.out.println(String.format(Locale.ROOT, "%s\t%.3f\t%d\t%d\t%.1f\t%.1f\t%s\t%s", name, secs, bytes.get(),
-                ops.get(), bytes.get() / secs / (1 << 20), ops.get() / secs,
-                cpu0 < 0 ? "-" : String.format(Locale.ROOT, "%.2f", (cpu1 - cpu0) / 100.0), vmHwmKib()));
+        long[] ctxt1 = serverContextSwitches();
+        String ctxt = ctxt0 == null ? "-\t-\t-" : (ctxt1[0] - ctxt0[0]) + "\t" + (ctxt1[1] - ctxt0[1]) + "\t"
+                + (ctxt1[2] - ctxt0[2]);
+        System.out.println(String.format(Locale.ROOT, "%s\t%.3f\t%d\t%d\t%.1f\t%.1f\t%s\t%s\t%s", name, secs,
+                bytes.get(), ops.get(), bytes.get() / secs / (1 << 20), ops.get() / secs,
+                cpu0 < 0 ? "-" : String.format(Locale.ROOT, "%.2f", (cpu1 - cpu0) / 100.0), vmHwmKib(), ctxt));
         System.out.flush();
     }
 
@@ -248,6 +253,38 @@ public final class LoadGen {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /**
+     * Context switches (voluntary + involuntary) of the server's threads so far, summed by kind: Netty event
+     * loops, NFS workers ({@code nfsd-N}), all others; null without --pid. A thread that ended is not counted.
+     */
+    private long[] serverContextSwitches() throws IOException {
+        if (pid < 0) {
+            return null;
+        }
+        long[] sum = new long[3];
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String comm;
+                List<String> status;
+                try {
+                    comm = Files.readString(task.resolve("comm")).trim();
+                    status = Files.readAllLines(task.resolve("status"));
+                } catch (IOException gone) {
+                    continue; // the thread ended while we listed
+                }
+                // comm is cut at 15 characters: "multiThreadIoEv", "epollEventLoopG", "nioEventLoopGro"
+                String c = comm.toLowerCase(Locale.ROOT);
+                int kind = c.startsWith("nfsd-") ? 1 : c.contains("eventloop") || c.contains("ioev") ? 0 : 2;
+                for (String line : status) {
+                    if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                        sum[kind] += Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    }
+                }
+            }
+        }
+        return sum;
     }
 
     private String vmHwmKib() throws IOException {
