@@ -257,7 +257,11 @@ public final class LocalFs {
             return Inode.real(e, fh, o, st, false); // removed while open: reachable until its last CLOSE
         }
         if (st.nlink() == 0) {
+            // removed on the host behind the server's back: let every fd of it go now, not at the next
+            // cache sweep and garbage collection (its blocks stay allocated while an fd holds it)
+            cache.forget(o.dev, o.ino);
             cache.remove(fh);
+            FsObject.retireAll(o.dev, o.ino);
             throw new NfsException(NfsStatus.STALE, "object was removed");
         }
         boolean root = isRoot(e, st.dev(), st.ino());
