@@ -35,7 +35,7 @@ ALL_WORKLOADS=(
   "sparse 300" "locks 300" "sqlite 600" "fio 300" "tar 900" "bigdir 1200"
   "crash_write 600" "restart_lock 600" "host_rename 300" "delegations 480" "nfs42 600"
   "enospc 300" "two_guests 400"
-  "ops_capacity 300" "ops_reload 400" "ops_status 300"
+  "ops_capacity 300" "ops_reload 400" "ops_status 300" "crossmnt 240"
 )
 # workloads that run on a pair of guests at once (boot_pair), not in the single guest's boot
 PAIR_WORKLOADS=" two_guests "
@@ -147,6 +147,12 @@ echo "secret" >"$BASE/deny/secret"
 # 'full' is a small filesystem of its own, so the enospc workload can fill it (16 MiB, 512 inodes)
 mount -t tmpfs -o size=16m,nr_inodes=512,mode=0755 edge-nfsd-it-full "$BASE/full" || it_die "mounting a tmpfs on $BASE/full failed"
 HOST_MOUNTS+=("$BASE/full")
+# 'xmnt' (crossmnt) has an 8 MiB tmpfs mounted on its 'sub' directory, for the crossmnt workload
+mkdir -p "$BASE/xmnt/sub"
+echo "under the mount" >"$BASE/xmnt/sub/covered"
+mount -t tmpfs -o size=8m,mode=0755 edge-nfsd-it-xmnt "$BASE/xmnt/sub" || it_die "mounting a tmpfs on $BASE/xmnt/sub failed"
+echo "on the tmpfs" >"$BASE/xmnt/sub/inside"
+HOST_MOUNTS+=("$BASE/xmnt/sub")
 
 PORT=$(it_free_port)
 METRICS_PORT=$(it_free_port)
@@ -156,7 +162,7 @@ METRICS_PORT=$(it_free_port)
 # chg (turned read-only by a reload) and gone (removed by one).
 EXPORTS_FILE=$LOGDIR/exports
 OPS_EXPORTS=("cap rw,sync,no_root_squash,insecure,capacity=64Mi" "chg rw,sync,no_root_squash,insecure"
-  "gone rw,sync,no_root_squash,insecure")
+  "gone rw,sync,no_root_squash,insecure" "xmnt rw,sync,no_root_squash,insecure,crossmnt")
 write_exports_file() {
   local e name access squash anon clients opts
   for e in "${EXPORTS[@]}"; do
@@ -388,6 +394,7 @@ EXP_ASQ=$BASE/asq
 EXP_RO=$BASE/ro
 EXP_DENY=$BASE/deny
 EXP_FULL=$BASE/full
+EXP_XMNT=$BASE/xmnt
 ANON_RSQ=4242
 ANON_ASQ=4343
 EOF

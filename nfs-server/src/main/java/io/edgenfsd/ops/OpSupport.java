@@ -77,15 +77,12 @@ final class OpSupport {
 
             @Override
             public long fsidMinor() {
-                return 0;
+                return fs.fsidMinor(i, st);
             }
 
             @Override
             public long mountedOnFileId() {
-                if (i.isExportRoot()) {
-                    return fs.mountedOnFileId(i);
-                }
-                return st.ino();
+                return fs.mountedOnFileId(i, st);
             }
 
             @Override

@@ -70,12 +70,12 @@ public final class FsObject {
         }
 
         /** Under this lock, so the number cannot have been closed and reused by another file meanwhile. */
-        synchronized void retire() {
-            if (closed || retired || pins > 0) {
+        synchronized void retire(boolean unmounted) {
+            if (closed || retired || pins > 0 && !unmounted) {
                 return;
             }
             try {
-                if (At.fstat(fd).nlink() != 0) {
+                if (!unmounted && At.fstat(fd).nlink() != 0) {
                     return; // linked again meanwhile (or another name was left): still a live object
                 }
                 At.retire(fd);
@@ -118,7 +118,21 @@ public final class FsObject {
             }
         }
         for (Closer c : set) {
-            c.retire();
+            c.retire(false);
+        }
+    }
+
+    /**
+     * A crossed mount of filesystem {@code dev} left the mount table: every descriptor on it lets go now
+     * (as {@link #retireAll} does), so a lazily unmounted filesystem is not kept alive by this server.
+     */
+    static void retireFilesystem(long dev) {
+        for (java.util.Map.Entry<FileKey, java.util.Set<Closer>> e : BY_INODE.entrySet()) {
+            if (e.getKey().dev() == dev) {
+                for (Closer c : e.getValue()) {
+                    c.retire(true);
+                }
+            }
         }
     }
 

@@ -41,6 +41,16 @@ public interface HandleStore {
      */
     int reopen(Export e, byte[] handle, FsObject o, int flags) throws NfsException;
 
+    /** The mount fd (for open_by_handle_at) of a filesystem crossed into below an export (crossmnt). */
+    interface CrossedMountFds {
+        /** An fd of a live mount of filesystem {@code fsDev} inside {@code e}; NFS4ERR_STALE when there is none. */
+        int mountFd(Export e, long fsDev) throws NfsException;
+    }
+
+    /** Where handles of objects on crossed mounts find their mount fd (see {@link LocalFs}). */
+    default void crossedMounts(CrossedMountFds fds) {
+    }
+
     /** Whether handles survive a restart (kernel handles) or not (in-memory table). */
     boolean persistent();
 

@@ -29,6 +29,11 @@ public final class KernelHandleStore implements HandleStore {
     // concurrent: a reload (exportsChanged) adds exports while calls read these
     private final Map<Integer, Integer> mountFds = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Integer, String> roots = new java.util.concurrent.ConcurrentHashMap<>();
+    /** st_dev of each export's root: an object on another dev was reached across a mount (crossmnt). */
+    private final Map<Integer, Long> rootDevs = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile CrossedMountFds crossed = (e, dev) -> {
+        throw new NfsException(NfsStatus.STALE, "no crossed mount " + dev);
+    };
 
     /** Handles this server issued or verified: their decoding, so the MAC is not computed again. Bounded. */
     private final Map<HandleKey, FileHandleCodec.Decoded> verified = lru(16384);
@@ -47,9 +52,22 @@ public final class KernelHandleStore implements HandleStore {
     public KernelHandleStore(FileHandleCodec codec, ExportTable exports) throws IOException {
         this.codec = codec;
         for (Export e : exports.exports()) {
-            mountFds.put(e.id(), LinuxCalls.openMountFd(java.nio.file.Path.of(e.path())));
+            int fd = LinuxCalls.openMountFd(java.nio.file.Path.of(e.path()));
+            mountFds.put(e.id(), fd);
             roots.put(e.id(), e.path());
+            rootDevs.put(e.id(), At.fstat(fd).dev());
         }
+    }
+
+    @Override
+    public void crossedMounts(CrossedMountFds fds) {
+        this.crossed = fds;
+    }
+
+    /** 0 for the export's own filesystem, else {@code dev}: what a handle of an object on {@code dev} carries. */
+    private long fsDev(Export e, long dev) {
+        Long root = rootDevs.get(e.id());
+        return root == null || root == dev ? 0 : dev;
     }
 
     /** Reload hook: opens the mount of each export that is new (or moved to another path) in {@code next}. */
@@ -57,8 +75,10 @@ public final class KernelHandleStore implements HandleStore {
     public void exportsChanged(ExportTable next) throws IOException {
         for (Export e : next.exports()) {
             if (!e.path().equals(roots.get(e.id()))) {
-                Integer old = mountFds.put(e.id(), LinuxCalls.openMountFd(java.nio.file.Path.of(e.path())));
+                int fd = LinuxCalls.openMountFd(java.nio.file.Path.of(e.path()));
+                Integer old = mountFds.put(e.id(), fd);
                 roots.put(e.id(), e.path());
+                rootDevs.put(e.id(), At.fstat(fd).dev());
                 if (old != null) {
                     At.close(old);
                 }
@@ -69,7 +89,7 @@ public final class KernelHandleStore implements HandleStore {
     @Override
     public byte[] handleFor(Export e, FsObject o, FsObject parent, String name) throws NfsException {
         try {
-            return seal(e, At.handleOf(o.fd));
+            return seal(e, At.handleOf(o.fd), fsDev(e, o.dev));
         } catch (ErrnoException x) {
             throw Errno.toNfs(x);
         } finally {
@@ -80,7 +100,7 @@ public final class KernelHandleStore implements HandleStore {
     @Override
     public byte[] handleAt(Export e, FsObject dir, String name, io.edgenfsd.vfs.linux.Stat st) throws NfsException {
         try {
-            return seal(e, At.handleAt(dir.fd, name));
+            return seal(e, At.handleAt(dir.fd, name), fsDev(e, st.dev()));
         } catch (ErrnoException x) {
             throw Errno.toNfs(x);
         } finally {
@@ -99,7 +119,7 @@ public final class KernelHandleStore implements HandleStore {
                 return NO_SUCH_NAME;
             }
             // another mount's handle bytes may equal an object's of this one: only same-mount handles
-            return kh.mountId() == dir.mountId ? seal(e, kh) : null;
+            return kh.mountId() == dir.mountId ? seal(e, kh, fsDev(e, dir.dev)) : null;
         } catch (ErrnoException | IllegalArgumentException x) {
             return null; // the opening path reports it
         } finally {
@@ -107,21 +127,21 @@ public final class KernelHandleStore implements HandleStore {
         }
     }
 
-    private byte[] seal(Export e, KernelHandle kh) throws NfsException {
+    private byte[] seal(Export e, KernelHandle kh, long fsDev) throws NfsException {
         byte[] khBytes = kh.bytes();
-        HandleKey object = new HandleKey(ByteBuffer.allocate(8 + khBytes.length).putInt(e.id()).putInt(kh.type())
-                .put(khBytes).array());
+        HandleKey object = new HandleKey(ByteBuffer.allocate(16 + khBytes.length).putInt(e.id()).putLong(fsDev)
+                .putInt(kh.type()).put(khBytes).array());
         byte[] fh;
         synchronized (this) {
             fh = sealed.get(object);
         }
         if (fh == null) {
             try {
-                fh = codec.encode(e.id(), kh); // the HMAC, outside the lock
+                fh = codec.encode(e.id(), kh, fsDev); // the HMAC, outside the lock
             } catch (IllegalArgumentException x) {
                 throw new NfsException(NfsStatus.SERVERFAULT, "kernel handle too large: " + x.getMessage());
             }
-            FileHandleCodec.Decoded d = new FileHandleCodec.Decoded(e.id(), kh.type(), khBytes);
+            FileHandleCodec.Decoded d = new FileHandleCodec.Decoded(e.id(), kh.type(), khBytes, fsDev);
             synchronized (this) {
                 sealed.put(object, fh);
                 verified.put(new HandleKey(fh), d);
@@ -162,17 +182,34 @@ public final class KernelHandleStore implements HandleStore {
         if (d.exportId() != e.id()) {
             throw new NfsException(NfsStatus.STALE, "handle of export " + d.exportId() + ", not " + e.id());
         }
-        Integer mountFd = mountFds.get(e.id());
+        // kernel handles are per filesystem: one of a crossed mount opens through that mount's fd
+        Integer mountFd = d.fsDev() == 0 ? mountFds.get(e.id()) : Integer.valueOf(crossed.mountFd(e, d.fsDev()));
         if (mountFd == null) {
             throw new NfsException(NfsStatus.STALE, "export not open");
         }
         try {
-            return LinuxCalls.openByHandle(mountFd, d.kernelHandle(), flags);
+            int fd = LinuxCalls.openByHandle(mountFd, d.kernelHandle(), flags);
+            if (d.fsDev() != 0) {
+                requireDev(fd, d.fsDev()); // a crossed mount's fd closed meanwhile (unmounted) and its number reused
+            }
+            return fd;
         } catch (IOException x) {
             NfsStatus s = Errno.status(x);
             // gone (ESTALE/ENOENT) is STALE; a resource problem (EMFILE, ENOMEM) is not the client's handle's fault
             throw new NfsException(s == NfsStatus.NOENT || s == NfsStatus.STALE ? NfsStatus.STALE : s, x.getMessage());
         }
+    }
+
+    private static void requireDev(int fd, long dev) throws NfsException {
+        try {
+            if (At.fstat(fd).dev() == dev) {
+                return;
+            }
+        } catch (ErrnoException x) {
+            // the check failed: not served
+        }
+        At.close(fd);
+        throw new NfsException(NfsStatus.STALE, "crossed mount " + dev + " is gone");
     }
 
     @Override

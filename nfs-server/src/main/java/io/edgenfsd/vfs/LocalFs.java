@@ -57,6 +57,7 @@ public final class LocalFs {
     private final ChangeTracker changes = new ChangeTracker();
     private final ObjectCache cache = new ObjectCache(Integer.getInteger("edge.nfsd.fdCache", 2048));
     private final OpenObjects opened = new OpenObjects();
+    private final CrossedMounts crossed = new CrossedMounts();
     private volatile VolumeCapacity volumes = VolumeCapacity.NONE;
     private final long bootNs = System.currentTimeMillis() * 1_000_000L;
 
@@ -75,6 +76,7 @@ public final class LocalFs {
         this.handles = handles;
         this.identity = identity;
         this.layout = layout(exports, Map.of());
+        handles.crossedMounts(this::crossedMountFd);
     }
 
     /** Opens each export's root (reusing {@code kept} where an export keeps its id and path). */
@@ -247,12 +249,19 @@ public final class LocalFs {
             e = exports.byId(id).orElseThrow(() -> new NfsException(NfsStatus.STALE, "export " + id + " gone"));
             o = handles.open(e, fh);
         }
+        if (o.dev != rootDev(e)) {
+            requireCrossedMount(e, o.dev, client, fh);
+        }
         Stat st = fstat(o);
         if (st.nlink() == 0 && (held != null || opened.get(fh) != null)) {
             return Inode.real(e, fh, o, st, false); // removed while open: reachable until its last CLOSE
         }
         if (st.nlink() == 0) {
+            // removed on the host behind the server's back: let every fd of it go now, not at the next
+            // cache sweep and garbage collection (its blocks stay allocated while an fd holds it)
+            cache.forget(o.dev, o.ino);
             cache.remove(fh);
+            FsObject.retireAll(o.dev, o.ino);
             throw new NfsException(NfsStatus.STALE, "object was removed");
         }
         boolean root = isRoot(e, st.dev(), st.ino());
@@ -321,10 +330,13 @@ public final class LocalFs {
                 try {
                     up = At.openParent(cur);
                 } catch (ErrnoException x) {
-                    if (x.errno() == At.EXDEV) {
-                        return false; // the top of this mount without meeting the root
+                    if (x.errno() != At.EXDEV) {
+                        throw x;
                     }
-                    throw x;
+                    if (crossed.rootAt(st.dev(), st.ino()) == null) {
+                        return false; // the top of a mount not crossed into, without meeting the root
+                    }
+                    up = At.openParentCrossing(cur); // a crossed mount's root: on to the covered directory's parent
                 }
                 io.edgenfsd.vfs.linux.Stat upSt = At.fstat(up);
                 At.close(fd);
@@ -447,11 +459,108 @@ public final class LocalFs {
                 return null;
             }
         } catch (ErrnoException x) {
+            if (x.errno() == At.EXDEV && crossmnt(dir.export(), client)) {
+                return cross(dir.export(), d, name);
+            }
             throw x.errno() == At.EXDEV ? notCrossed(name) : Errno.toNfs(x);
         } finally {
             Reference.reachabilityFence(d);
         }
+        if (!At.hasOpenat2() && crossmnt(dir.export(), client)) {
+            At.close(fd); // openat does not refuse a mount point: the crossing decides
+            return cross(dir.export(), d, name);
+        }
         return adopt(dir.export(), d, name, fd);
+    }
+
+    /** Whether the export's rule for this client says crossmnt (exports(5)); no client: no crossing. */
+    private static boolean crossmnt(Export e, InetAddress client) {
+        return client != null && e.optionsFor(client).map(ExportOptions::crossmnt).orElse(false);
+    }
+
+    /** The dev of an export's root filesystem; an object on another dev lies on a mount crossed into. */
+    private long rootDev(Export e) {
+        Root r = layout.roots().get(e.id());
+        return r == null ? Long.MIN_VALUE : r.object().dev;
+    }
+
+    /**
+     * LOOKUP of a mount point with crossmnt (knfsd's nfsd_cross_mnt): the mounted filesystem's root, opened
+     * by that one name from the directory's fd (no symbolic link followed, never outside the directory, the
+     * step onto the mount allowed), then checked to be on another mount than the directory; its handle
+     * carries its filesystem (kernel handles are per filesystem) and the mount is registered so handles find
+     * its mount fd and go stale when it is unmounted.
+     */
+    private Inode cross(Export e, FsObject d, String name) throws NfsException {
+        int fd = -1;
+        try {
+            fd = At.openCrossing(d.fd, name);
+            io.edgenfsd.vfs.linux.Stat st = At.fstat(fd);
+            boolean sameMount = st.dev() == d.dev && (st.mountId() < 0 || d.mountId < 0 || st.mountId() == d.mountId);
+            if (!sameMount && st.dev() == d.dev) {
+                At.close(fd); // a bind mount of the export's own filesystem: its handles could not tell the mounts apart
+                fd = -1;
+                throw new NfsException(NfsStatus.ACCESS, name + " is a bind mount of the export's own filesystem");
+            }
+            if (!sameMount) {
+                try (ThreadIdentity.Suspended s = identity.suspend()) {
+                    crossed.crossed(e.id(), fd, st, d, name); // reads the parent directory for the covered inode
+                }
+            }
+            FsObject o = new FsObject(fd, st);
+            fd = -1;
+            byte[] fh = handles.handleFor(e, o, d, name);
+            cache.put(fh, e, o);
+            return Inode.real(e, fh, o, toStat(st), isRoot(e, st.dev(), st.ino()));
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
+        } finally {
+            At.close(fd);
+            Reference.reachabilityFence(d);
+        }
+    }
+
+    /**
+     * An object on filesystem {@code dev}, not its export's own: served only while that mount is one the
+     * client may cross into (crossmnt) and still mounted; otherwise NFS4ERR_STALE, as knfsd answers a handle
+     * whose filesystem it no longer exports.
+     */
+    private void requireCrossedMount(Export e, long dev, InetAddress client, byte[] fh) throws NfsException {
+        dropUnmounted();
+        if (!crossmnt(e, client) || crossed.get(e.id(), dev) == null) {
+            cache.remove(fh);
+            throw new NfsException(NfsStatus.STALE, "filesystem " + dev + " is not mounted in " + e.path()
+                    + " or the export has no crossmnt");
+        }
+    }
+
+    /** Forgets the crossed mounts the mount table no longer has, and lets go of their objects' fds. */
+    private void dropUnmounted() {
+        for (long dev : crossed.dropUnmounted()) {
+            cache.forgetFilesystem(dev);
+            FsObject.retireFilesystem(dev);
+        }
+    }
+
+    /** For {@link HandleStore}: the mount fd of crossed filesystem {@code dev} of {@code e}, found again if need be. */
+    private int crossedMountFd(Export e, long dev) throws NfsException {
+        dropUnmounted();
+        CrossedMounts.Mount m = crossed.get(e.id(), dev);
+        if (m == null) {
+            Root r = layout.roots().get(e.id());
+            boolean any = e.rules().stream().anyMatch(x -> x.options().crossmnt());
+            if (r != null && any) {
+                try {
+                    m = crossed.discover(e.id(), r.object(), e.path(), dev);
+                } catch (ErrnoException x) {
+                    throw Errno.toNfs(x);
+                }
+            }
+        }
+        if (m == null) {
+            throw new NfsException(NfsStatus.STALE, "filesystem " + dev + " is not mounted in " + e.path());
+        }
+        return m.mountFd();
     }
 
     /**
@@ -478,7 +587,8 @@ public final class LocalFs {
     }
 
     private static NfsException notCrossed(String name) {
-        // knfsd would show the directory underneath; no user-space call reaches it, so it is not served
+        // knfsd (nfsd_cross_mnt) shows the covered directory underneath a mount that is not exported; a
+        // server in user space reaches only what is mounted on top, so the mount point is not served at all
         return new NfsException(NfsStatus.ACCESS, name + " is a mount point and the export has no crossmnt/nohide");
     }
 
@@ -493,6 +603,27 @@ public final class LocalFs {
             }
             o = new FsObject(fd, st);
             byte[] fh = handles.handleFor(e, o, d, name);
+            cache.put(fh, e, o);
+            return Inode.real(e, fh, o, toStat(st), isRoot(e, st.dev(), st.ino()));
+        } catch (ErrnoException x) {
+            At.close(fd);
+            throw Errno.toNfs(x);
+        }
+    }
+
+    /**
+     * Takes ownership of the O_PATH fd of a directory's parent reached by ".." across a mount (the parent of
+     * the directory a mount covers); the caller checks it lies inside the export.
+     */
+    private Inode adoptParent(Export e, int fd) throws NfsException {
+        try {
+            io.edgenfsd.vfs.linux.Stat st = At.fstat(fd);
+            if (!st.isDirectory()) {
+                At.close(fd);
+                throw new NfsException(NfsStatus.STALE, "parent is not a directory");
+            }
+            FsObject o = new FsObject(fd, st);
+            byte[] fh = handles.handleFor(e, o, null, null);
             cache.put(fh, e, o);
             return Inode.real(e, fh, o, toStat(st), isRoot(e, st.dev(), st.ino()));
         } catch (ErrnoException x) {
@@ -520,6 +651,9 @@ public final class LocalFs {
                 throw new NfsException(NfsStatus.NOENT, name);
             }
             if (st.dev() != d.dev || (st.mountId() >= 0 && d.mountId >= 0 && st.mountId() != d.mountId)) {
+                if (crossmnt(dir.export(), client)) {
+                    return cross(dir.export(), d, name); // the mounted root's attributes, as LOOKUP gives them
+                }
                 throw notCrossed(name);
             }
             byte[] fh = handles.handleAt(dir.export(), d, name, st);
@@ -556,9 +690,10 @@ public final class LocalFs {
                 if ((parent + "/").startsWith(e.path().equals("/") ? "/" : e.path() + "/")
                         && !e.path().equals(path) && visible(e, client)) {
                     try {
-                        return adopt(e, d, "..", At.openParent(d.fd));
+                        // a nested export that is a mount of its own: ".." steps off it onto the parent export
+                        return adoptParent(e, At.openParentCrossing(d.fd));
                     } catch (ErrnoException x) {
-                        break; // e.g. the nested export is a mount of its own: show the pseudo node
+                        break; // the parent cannot be opened: show the pseudo node
                     } finally {
                         Reference.reachabilityFence(d);
                     }
@@ -567,14 +702,25 @@ public final class LocalFs {
             return pseudo(parent);
         }
         int fd;
+        boolean up = false;
         try {
-            fd = At.openParent(d.fd);
+            try {
+                fd = At.openParent(d.fd);
+            } catch (ErrnoException x) {
+                if (x.errno() != At.EXDEV || !crossmnt(dir.export(), client) || crossed.rootAt(d.dev, d.ino) == null) {
+                    throw x;
+                }
+                // the root of a crossed mount: its parent is the covered directory's (RFC 8881 18.14, knfsd's
+                // nfsd_lookup_parent follows the mount up)
+                fd = At.openParentCrossing(d.fd);
+                up = true;
+            }
         } catch (ErrnoException x) {
             throw Errno.toNfs(x);
         } finally {
             Reference.reachabilityFence(d);
         }
-        Inode p = adopt(dir.export(), d, "..", fd);
+        Inode p = up ? adoptParent(dir.export(), fd) : adopt(dir.export(), d, "..", fd);
         if (!p.isExportRoot() && !inside(dir.export(), p.object)) {
             throw new NfsException(NfsStatus.STALE, "directory is no longer inside its export");
         }
@@ -635,12 +781,35 @@ public final class LocalFs {
         }
         long f = v.frsize();
         long[] u = {v.favail(), v.ffree(), v.files(), v.bavail() * f, v.bfree() * f, v.blocks() * f};
-        return i.isPseudo() ? u : volumes.usage(i.export(), u);
+        // a crossed mount reports its own filesystem's space, not the export's capacity= volume
+        return i.isPseudo() || i.key().dev() != rootDev(i.export()) ? u : volumes.usage(i.export(), u);
     }
 
     /** mounted_on_fileid of an export root: the fileid of the pseudo node it sits on (section 5.8.2.23). */
     public long mountedOnFileId(Inode exportRoot) {
         return pseudoFileId(exportRoot.export().path());
+    }
+
+    /**
+     * mounted_on_fileid (RFC 8881 section 5.8.2.23) of an object with attributes {@code st}: for an export
+     * root the pseudo node it sits on, for the root of a crossed mount the fileid of the directory it covers
+     * (knfsd's nfsd4_get_mounted_on_ino), else its own fileid.
+     */
+    public long mountedOnFileId(Inode i, Stat st) {
+        if (i.isExportRoot()) {
+            return mountedOnFileId(i);
+        }
+        CrossedMounts.Mount m = i.isPseudo() ? null : crossed.rootAt(st.dev(), st.ino());
+        return m != null ? m.coveredIno() : st.ino();
+    }
+
+    /**
+     * fsid.minor (RFC 8881 section 5.8.1.9; major is the export id): 0 on the export's own filesystem, the
+     * st_dev of a crossed mount's filesystem on it, so each filesystem has its own fsid, stable while mounted
+     * (server restarts included) and the same one its handles carry.
+     */
+    public long fsidMinor(Inode i, Stat st) {
+        return i.isPseudo() || st.dev() == rootDev(i.export()) ? 0 : st.dev();
     }
 
     /** Notes a modification made through the server so the change attribute moves even within one tick. */

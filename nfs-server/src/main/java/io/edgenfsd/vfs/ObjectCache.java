@@ -113,6 +113,17 @@ final class ObjectCache {
         return dropped;
     }
 
+    /** Drops every object of filesystem {@code dev} (a crossed mount that was unmounted). */
+    synchronized void forgetFilesystem(long dev) {
+        for (Iterator<Map.Entry<HandleKey, Entry>> it = map.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<HandleKey, Entry> en = it.next();
+            if (en.getValue().object().dev == dev) {
+                it.remove();
+                unindex(en.getKey(), en.getValue().object());
+            }
+        }
+    }
+
     synchronized int size() {
         return map.size();
     }

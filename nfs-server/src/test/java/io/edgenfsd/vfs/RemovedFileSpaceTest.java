@@ -60,6 +60,20 @@ class RemovedFileSpaceTest {
     }
 
     @Test
+    void aFileRemovedOnTheHostFreesItsSpaceAsSoonAsTheServerSeesItGone() throws Exception {
+        onSmallTmpfs((export, s, root, empty) -> {
+            Files.write(export.resolve("host-removed"), mib(8, 'h'));
+            byte[] fh = s.lookup(root, "host-removed"); // the server now holds a cached O_PATH fd of it
+            assertThat(s.getattr(fh, Fattr.SIZE).size()).isEqualTo(8L * MIB);
+            Files.delete(export.resolve("host-removed"));
+            assertThat(empty - freeBytes(export)).as("still held by the server's fd").isGreaterThanOrEqualTo(8L * MIB);
+            // the next use of the handle sees nlink 0: STALE, and the fd lets go at once (no GC, no sweep)
+            assertThat(s.compound(c -> c.putfh(fh).getattr(Fattr.SIZE)).status()).isEqualTo(NfsStatus.STALE);
+            assertThat(empty - freeBytes(export)).as("space back right after the STALE").isLessThan(MIB);
+        });
+    }
+
+    @Test
     void removingOrRenamingOverAFileTheServerHasOpenedFreesItsSpaceAtOnce() throws Exception {
         onSmallTmpfs((export, s, root, empty) -> {
             // written on the host, then looked up and read through the server: a cached O_PATH fd

@@ -136,6 +136,8 @@ public final class At {
         static native int close(int fd);
 
         static native int dup3(int oldfd, int newfd, int flags);
+
+        static native int poll(Pointer fds, NativeLong nfds, int timeout);
     }
 
     /** syscall(nr, int, char *, int, int): faccessat2, fchmodat2, mknodat. */
@@ -287,6 +289,70 @@ public final class At {
                     RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV);
         }
         return openat(dirfd, n, LinuxCalls.O_PATH | LinuxCalls.O_DIRECTORY | LinuxCalls.O_NOFOLLOW, 0);
+    }
+
+    /**
+     * Opens one name in a directory fd as {@link #openBeneath} does (no symbolic link followed, never outside
+     * the directory) but lets the one step onto a mount mounted there happen: the fd is the mounted
+     * filesystem's root (crossmnt, see LocalFs). A final symbolic link gives the link itself.
+     */
+    public static int openCrossing(int dirfd, String name) throws ErrnoException {
+        byte[] n = name(name);
+        int flags = LinuxCalls.O_PATH | LinuxCalls.O_NOFOLLOW;
+        if (OPENAT2) {
+            return openat2(dirfd, n, flags, 0, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+        }
+        return openat(dirfd, n, flags, 0); // one component with O_NOFOLLOW: no link followed, mounts are
+    }
+
+    /**
+     * The parent of a directory fd that may be the root of a mount: ".." from a mount's root steps to the
+     * parent of the directory it covers (the kernel's follow_dotdot); no symbolic link followed.
+     */
+    public static int openParentCrossing(int dirfd) throws ErrnoException {
+        byte[] n = name("..");
+        int flags = LinuxCalls.O_PATH | LinuxCalls.O_DIRECTORY | LinuxCalls.O_NOFOLLOW;
+        if (OPENAT2) {
+            return openat2(dirfd, n, flags, 0, RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+        }
+        return openat(dirfd, n, flags, 0);
+    }
+
+    /**
+     * The inode number getdents64 reports for {@code name} in a directory fd opened for reading, or -1: for
+     * a mount point it is the covered directory's (what mounted_on_fileid needs), not the mounted root's.
+     */
+    public static long entryIno(int dirfd, String name) throws ErrnoException {
+        byte[] want = name.getBytes(StandardCharsets.UTF_8);
+        Memory buf = new Memory(32 * 1024);
+        while (true) {
+            long n = check(SysIPI.syscall(new NativeLong(NR_GETDENTS64), dirfd, buf, (int) buf.size()), "getdents64",
+                    "directory");
+            if (n == 0) {
+                return -1;
+            }
+            for (long off = 0; off < n; ) {
+                int reclen = buf.getShort(off + 16) & 0xffff;
+                if (java.util.Arrays.equals(nulTerminated(buf, off + 19, reclen - 19), want)) {
+                    return buf.getLong(off);
+                }
+                off += reclen;
+            }
+        }
+    }
+
+    /**
+     * Whether the mount table changed since the last call on this fd of {@code /proc/self/mountinfo}: poll(2)
+     * reports POLLPRI|POLLERR once per change (proc(5), mounts_poll); costs one system call, never waits.
+     */
+    public static boolean mountTableChanged(int mountinfoFd) throws ErrnoException {
+        Memory p = new Memory(8); // struct pollfd { int fd; short events; short revents; }
+        p.setInt(0, mountinfoFd);
+        p.setShort(4, (short) 0x2 /* POLLPRI */);
+        p.setShort(6, (short) 0);
+        int rc = Libc.poll(p, new NativeLong(1), 0);
+        check(rc, "poll", "mountinfo");
+        return rc > 0 && (p.getShort(6) & (0x2 | 0x8 /* POLLERR */)) != 0;
     }
 
     /** A directory fd opened again for reading ({@code openat(fd, ".")}): READDIR, fsync, fchmod. */

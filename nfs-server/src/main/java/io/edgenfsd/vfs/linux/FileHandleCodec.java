@@ -29,7 +29,14 @@ import javax.crypto.spec.SecretKeySpec;
  * [version:1 = 1][export id:4][handle type:4][kernel handle length:1][kernel handle bytes][MAC:16]
  * </pre>
  *
- * all integers big-endian; MAC = the first 16 bytes of HMAC-SHA256(key, everything before it). Total at most
+ * or, for an object on a filesystem mounted inside the export and reached through {@code crossmnt}:
+ *
+ * <pre>
+ * [version:1 = 2][export id:4][filesystem dev:8][handle type:4][kernel handle length:1][kernel handle bytes][MAC:16]
+ * </pre>
+ *
+ * (kernel handles are per filesystem: the dev says which mount fd {@code open_by_handle_at} needs); all
+ * integers big-endian; MAC = the first 16 bytes of HMAC-SHA256(key, everything before it). Total at most
  * {@link #MAX_SIZE} (NFS4_FHSIZE = 128) bytes, so a kernel handle may have at most {@link #MAX_KERNEL_BYTES}.
  * Handle type {@link #MEMORY_TYPE} (-1; the kernel never uses it) marks the in-memory fallback, whose payload
  * is an 8-byte object id under the same MAC.
@@ -41,6 +48,9 @@ import javax.crypto.spec.SecretKeySpec;
 public final class FileHandleCodec {
 
     public static final int VERSION = 1;
+    /** Version of handles that name their filesystem (a mount crossed with crossmnt). */
+    public static final int VERSION_CROSSED = 2;
+    private static final int DEV_SIZE = 8;
     public static final int MAX_SIZE = 128;
     public static final int MAC_SIZE = 16;
     public static final int HEADER_SIZE = 1 + 4 + 4 + 1;
@@ -172,22 +182,39 @@ public final class FileHandleCodec {
         if (h.type() == MEMORY_TYPE) {
             throw new IllegalArgumentException("kernel handle type " + MEMORY_TYPE + " is reserved");
         }
-        return seal(exportId, h.type(), h.bytes());
+        return seal(exportId, 0, h.type(), h.bytes());
+    }
+
+    /**
+     * The wire handle of a kernel handle of an object on filesystem {@code fsDev} (its st_dev), mounted inside
+     * export {@code exportId}; {@code fsDev} 0 is the export's own filesystem ({@link #encode(int, KernelHandle)}).
+     */
+    public byte[] encode(int exportId, KernelHandle h, long fsDev) {
+        if (h.type() == MEMORY_TYPE) {
+            throw new IllegalArgumentException("kernel handle type " + MEMORY_TYPE + " is reserved");
+        }
+        return seal(exportId, fsDev, h.type(), h.bytes());
     }
 
     /** The wire handle of an in-memory object id (fallback when kernel handles are not available). */
     public byte[] encodeMemory(int exportId, long id) {
-        return seal(exportId, MEMORY_TYPE, ByteBuffer.allocate(8).putLong(id).array());
+        return seal(exportId, 0, MEMORY_TYPE, ByteBuffer.allocate(8).putLong(id).array());
     }
 
-    private byte[] seal(int exportId, int type, byte[] payload) {
-        if (payload.length == 0 || payload.length > MAX_KERNEL_BYTES) {
+    private byte[] seal(int exportId, long fsDev, int type, byte[] payload) {
+        int header = fsDev == 0 ? HEADER_SIZE : HEADER_SIZE + DEV_SIZE;
+        if (payload.length == 0 || payload.length > MAX_SIZE - header - MAC_SIZE) {
             throw new IllegalArgumentException("handle payload of " + payload.length + " bytes does not fit a "
-                    + MAX_SIZE + "-byte NFS file handle (max " + MAX_KERNEL_BYTES + ")");
+                    + MAX_SIZE + "-byte NFS file handle (max " + (MAX_SIZE - header - MAC_SIZE) + ")");
         }
-        int bodyLen = HEADER_SIZE + payload.length;
+        int bodyLen = header + payload.length;
         ByteBuffer b = ByteBuffer.allocate(bodyLen + MAC_SIZE);
-        b.put((byte) VERSION).putInt(exportId).putInt(type).put((byte) payload.length).put(payload);
+        if (fsDev == 0) {
+            b.put((byte) VERSION).putInt(exportId);
+        } else {
+            b.put((byte) VERSION_CROSSED).putInt(exportId).putLong(fsDev);
+        }
+        b.putInt(type).put((byte) payload.length).put(payload);
         byte[] out = b.array();
         byte[] mac = mac(out, bodyLen);
         System.arraycopy(mac, 0, out, bodyLen, MAC_SIZE);
@@ -202,10 +229,14 @@ public final class FileHandleCodec {
 
     // ---------------------------------------------------------------- decode
 
-    /** A verified wire handle. */
-    public record Decoded(int exportId, int handleType, byte[] payload) {
+    /** A verified wire handle; {@code fsDev} is 0 for the export's own filesystem, else the crossed mount's dev. */
+    public record Decoded(int exportId, int handleType, byte[] payload, long fsDev) {
         public Decoded {
             payload = Arrays.copyOf(payload, payload.length);
+        }
+
+        public Decoded(int exportId, int handleType, byte[] payload) {
+            this(exportId, handleType, payload, 0);
         }
 
         @Override
@@ -236,18 +267,18 @@ public final class FileHandleCodec {
         @Override
         public boolean equals(Object o) {
             return o instanceof Decoded d && d.exportId == exportId && d.handleType == handleType
-                    && Arrays.equals(d.payload, payload);
+                    && Arrays.equals(d.payload, payload) && d.fsDev == fsDev;
         }
 
         @Override
         public int hashCode() {
-            return (31 * exportId + handleType) * 31 + Arrays.hashCode(payload);
+            return ((31 * exportId + handleType) * 31 + Arrays.hashCode(payload)) * 31 + Long.hashCode(fsDev);
         }
 
         @Override
         public String toString() {
             return "Decoded[export=" + exportId + ", type=" + handleType + ", payload="
-                    + HexFormat.of().formatHex(payload) + "]";
+                    + HexFormat.of().formatHex(payload) + (fsDev == 0 ? "" : ", fsDev=" + fsDev) + "]";
         }
     }
 
@@ -263,11 +294,16 @@ public final class FileHandleCodec {
             throw new BadHandleException(BadHandleException.Reason.LENGTH, "handle length "
                     + (fh == null ? "null" : fh.length));
         }
-        if ((fh[0] & 0xff) != VERSION) {
-            throw new BadHandleException(BadHandleException.Reason.VERSION, "handle version " + (fh[0] & 0xff));
+        int version = fh[0] & 0xff;
+        if (version != VERSION && version != VERSION_CROSSED) {
+            throw new BadHandleException(BadHandleException.Reason.VERSION, "handle version " + version);
         }
-        int payloadLen = fh[HEADER_SIZE - 1] & 0xff;
-        int bodyLen = HEADER_SIZE + payloadLen;
+        int header = version == VERSION ? HEADER_SIZE : HEADER_SIZE + DEV_SIZE;
+        if (fh.length < header + 1 + MAC_SIZE) {
+            throw new BadHandleException(BadHandleException.Reason.LENGTH, "handle length " + fh.length);
+        }
+        int payloadLen = fh[header - 1] & 0xff;
+        int bodyLen = header + payloadLen;
         if (payloadLen == 0 || bodyLen + MAC_SIZE != fh.length) {
             throw new BadHandleException(BadHandleException.Reason.LENGTH, "handle length " + fh.length
                     + " does not match payload length " + payloadLen);
@@ -280,10 +316,14 @@ public final class FileHandleCodec {
         ByteBuffer b = ByteBuffer.wrap(fh);
         b.get();
         int exportId = b.getInt();
+        long fsDev = version == VERSION ? 0 : b.getLong();
         int type = b.getInt();
-        if (type == MEMORY_TYPE && payloadLen != 8) {
+        if (type == MEMORY_TYPE && (payloadLen != 8 || fsDev != 0)) {
             throw new BadHandleException(BadHandleException.Reason.TYPE, "memory handle with " + payloadLen + " bytes");
         }
-        return new Decoded(exportId, type, Arrays.copyOfRange(fh, HEADER_SIZE, bodyLen));
+        if (version == VERSION_CROSSED && fsDev == 0) {
+            throw new BadHandleException(BadHandleException.Reason.VERSION, "crossed-mount handle without a filesystem");
+        }
+        return new Decoded(exportId, type, Arrays.copyOfRange(fh, header, bodyLen), fsDev);
     }
 }

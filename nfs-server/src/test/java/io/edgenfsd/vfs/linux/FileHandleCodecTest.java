@@ -102,9 +102,12 @@ class FileHandleCodecTest {
         assertThat(reasonOf(new byte[0])).isEqualTo(BadHandleException.Reason.LENGTH);
         assertThat(reasonOf(null)).isEqualTo(BadHandleException.Reason.LENGTH);
         assertThat(reasonOf(new byte[129])).isEqualTo(BadHandleException.Reason.LENGTH);
+        byte[] v3 = fh.clone();
+        v3[0] = 3;
+        assertThat(reasonOf(v3)).isEqualTo(BadHandleException.Reason.VERSION);
         byte[] v2 = fh.clone();
-        v2[0] = 2;
-        assertThat(reasonOf(v2)).isEqualTo(BadHandleException.Reason.VERSION);
+        v2[0] = 2; // a version-1 handle read as a crossed-mount one: its lengths no longer add up
+        assertThat(reasonOf(v2)).isEqualTo(BadHandleException.Reason.LENGTH);
     }
 
     @Test
@@ -218,5 +221,18 @@ class FileHandleCodecTest {
         } finally {
             LinuxCalls.close(mountFd);
         }
+    }
+
+    @Test
+    void aCrossedMountHandleCarriesItsFilesystemUnderTheMac() throws Exception {
+        byte[] fh = codec.encode(7, kh(1, 8, 7), 0x1234_5678_9aL);
+        FileHandleCodec.Decoded d = codec.decode(fh);
+        assertThat(d.fsDev()).isEqualTo(0x1234_5678_9aL);
+        assertThat(d.exportId()).isEqualTo(7);
+        assertThat(d.kernelHandle().sameObjectAs(kh(1, 8, 7))).isTrue();
+        assertThat(codec.decode(codec.encode(7, kh(1, 8, 7))).fsDev()).isZero();
+        byte[] other = fh.clone();
+        other[12] ^= 1; // another filesystem's dev: the MAC no longer matches
+        assertThat(reasonOf(other)).isEqualTo(BadHandleException.Reason.MAC);
     }
 }
