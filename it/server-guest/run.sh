@@ -9,6 +9,12 @@
 #   it/server-guest/run.sh [--keep] [CONFIG...]     CONFIG = SERVER:MODE:CUTS, SERVER edge|knfsd,
 #                                                   MODE sync|async; default: edge:sync:3 edge:async:1
 #   it/server-guest/run.sh --with-knfsd             the default plus knfsd:sync:3 knfsd:async:1
+#   it/server-guest/run.sh --boots-only [N]         recovery times only: an edge and a knfsd guest (sync,
+#                                                   workers hb lock unless PC_WORKERS), N cuts of each,
+#                                                   alternating edge, knfsd, edge, ...; default N 3;
+#                                                   boots.md: each boot's power-on to first NULL, first
+#                                                   NFSv4.1 COMPOUND NFS4_OK, first heartbeat; medians,
+#                                                   edge/knfsd ratio per pair
 #
 # A sync config passes when nothing acknowledged was lost, no client process saw an error (ESTALE, EIO,
 # ...), sqlite's integrity_check is ok and the lock stayed exclusive; an async config (the negative
@@ -32,16 +38,27 @@ JAR=${EDGE_NFSD_JAR:-$REPO/nfs-server/target/edge-nfsd.jar}
 RUN_SECONDS=${PC_RUN_SECONDS:-20}
 WORKERS=${PC_WORKERS:-hb applog openfile rename sqlite bigwrite dirops lock}
 KEEP=0
+BOOTS=0
 CONFIGS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --keep) KEEP=1; shift ;;
+    --boots-only)
+      BOOTS=3; shift
+      if [[ ${1:-} =~ ^[0-9]+$ ]]; then BOOTS=$1; shift; fi
+      [[ $BOOTS -ge 1 && $BOOTS -le 20 ]] || it_die "--boots-only N: N must be 1..20" ;;
     --with-knfsd) CONFIGS+=(edge:sync:3 edge:async:1 knfsd:sync:3 knfsd:async:1); shift ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *:*:*) CONFIGS+=("$1"); shift ;;
     *) it_die "unknown argument $1" ;;
   esac
 done
+if [[ $BOOTS -gt 0 ]]; then
+  [[ ${#CONFIGS[@]} -eq 0 ]] || it_die "--boots-only takes no CONFIG"
+  CONFIGS=(edge:sync:"$BOOTS" knfsd:sync:"$BOOTS")
+  WORKERS=${PC_WORKERS:-hb lock}
+  RUN_SECONDS=${PC_RUN_SECONDS:-10}
+fi
 [[ ${#CONFIGS[@]} -gt 0 ]] || CONFIGS=(edge:sync:3 edge:async:1)
 
 [[ $(id -u) -eq 0 ]] || it_die "must run as root"
@@ -55,10 +72,11 @@ LOGDIR="$LOGROOT/server-guest-$(date +%Y%m%d-%H%M%S)-$$"
 mkdir -p "$LOGDIR"
 LOGDIR=$(cd "$LOGDIR" && pwd)
 ln -sfn "$(basename "$LOGDIR")" "$LOGROOT/server-guest-latest"
-SRV_PID='' CLI_PID=''
+# per config directory: its server guest's qemu, its client guest's qemu, its forwarded port
+declare -A SRV=() CLI=() PORTS=()
 cleanup() {
-  [[ -n "$CLI_PID" ]] && kill -KILL "$CLI_PID" 2>/dev/null
-  [[ -n "$SRV_PID" ]] && kill -KILL "$SRV_PID" 2>/dev/null
+  local p
+  for p in "${CLI[@]}" "${SRV[@]}"; do [[ -n "$p" ]] && kill -KILL "$p" 2>/dev/null; done
   wait 2>/dev/null
   [[ $KEEP -eq 1 ]] || rm -f "$LOGDIR"/*/data.img
 }
@@ -100,11 +118,23 @@ boot_server() {
     -append "console=ttyS0 panic=1 loglevel=4 net.ifnames=0 no_timer_check" \
     -drive "file=$SG/root.img,format=raw,if=virtio,snapshot=on" \
     -drive "file=$d/data.img,format=raw,if=virtio,cache=none" \
-    -netdev "user,id=n0,ipv6=off,net=10.0.2.0/24,host=10.0.2.2,hostfwd=tcp:127.0.0.1:$PORT-10.0.2.15:2049" \
+    -netdev "user,id=n0,ipv6=off,net=10.0.2.0/24,host=10.0.2.2,hostfwd=tcp:127.0.0.1:${PORTS[$d]}-10.0.2.15:2049" \
     -device virtio-net-pci,netdev=n0 -device virtio-rng-pci \
     -virtfs "local,path=$d/server,mount_tag=job,security_model=none,id=job" \
     </dev/null >"$d/server-console.$n.log" 2>&1 &
-  SRV_PID=$!
+  SRV[$d]=$!
+}
+
+# wait_serving CFGDIR N: after a power-on, until the first ONC RPC NULL is answered (T_NULL, epoch ms),
+# then until the first NFSv4.1 COMPOUND is answered NFS4_OK (T_COMPOUND); 300 s at most each
+wait_serving() {
+  local d=$1 n=$2
+  T_NULL=$(python3 "$HERE/rpc-null.py" 127.0.0.1 "${PORTS[$d]}" 300) &&
+    T_COMPOUND=$(python3 "$HERE/rpc-null.py" 127.0.0.1 "${PORTS[$d]}" 300 compound) && return 0
+  it_log "boot $n: the server did not answer; its console and log:"
+  tail -n 30 "$d/server-console.$n.log" >&2
+  tail -n 30 "$d/server/server.log" >&2
+  return 1
 }
 
 # make_cds_archive OUT: a class-data-sharing archive of the server's start-up classes (AppCDS, JDK 17's
@@ -137,12 +167,12 @@ make_cds_archive() {
   ) 9>"$SG/.lock"
 }
 
-# run_config SERVER MODE CUTS: one fresh data disk, one client boot, CUTS power cuts. Appends to RESULTS.
-run_config() {
-  local kind=$1 mode=$2 cuts=$3 d="$LOGDIR/$1-$2" t_on t_serve t_first t_cut i before waiting
+# prepare_config SERVER MODE: the config's directory LOGDIR/SERVER-MODE with a fresh data disk, the
+# server guest's config, the jar and the AppCDS archive
+prepare_config() {
+  local kind=$1 mode=$2 d="$LOGDIR/$1-$2"
   mkdir -p "$d/server" "$d/client/workloads" "$d/client/ack" "$d/client/ctl"
   : >"$d/cuts.tsv"
-  it_log "== $kind, $mode export, $cuts power cut(s); logs in $d"
   truncate -s 1G "$d/data.img"
   mkfs.ext4 -q -F -L pcdata "$d/data.img"
   cp "$HERE/guest/server-init.sh" "$d/server/guest-init.sh"
@@ -159,74 +189,134 @@ EOF
     cp -p "$JAR" "$d/server/edge-nfsd.jar"
     [[ -f "$LOGDIR/edge-nfsd.jsa" ]] && cp "$LOGDIR/edge-nfsd.jsa" "$d/server/"
   fi
-  PORT=$(it_free_port)
+}
 
+# cuts.tsv, one line per boot: N, first-boot|cut, power-on to NULL, to the first heartbeat (or - / never),
+# cut to the first heartbeat, host load at power-on, power-on to the first COMPOUND NFS4_OK (seconds)
+
+# first_boot CFGDIR SERVER: the first power-on, on the fresh disk
+first_boot() {
+  local d=$1 t_on load
+  PORTS[$d]=$(it_free_port)
+  load=$(loadavg)
   t_on=$(now_ms)
   boot_server "$d" 0
-  t_serve=$(python3 "$HERE/rpc-null.py" 127.0.0.1 "$PORT" 300) || { it_log "server never answered; console:"; tail -n 30 "$d/server-console.0.log" >&2; tail -n 30 "$d/server/server.log" >&2; return 1; }
-  it_log "first boot: serving after $(secs "$t_on" "$t_serve") s"
-  printf '0\tfirst-boot\t%s\t-\t-\t%s\n' "$(secs "$t_on" "$t_serve")" "$(loadavg)" >>"$d/cuts.tsv"
+  wait_serving "$d" 0 || return 1
+  it_log "$2 first boot: NULL answered after $(secs "$t_on" "$T_NULL") s, COMPOUND after $(secs "$t_on" "$T_COMPOUND") s"
+  printf '0\tfirst-boot\t%s\t-\t-\t%s\t%s\n' "$(secs "$t_on" "$T_NULL")" "$load" "$(secs "$t_on" "$T_COMPOUND")" >>"$d/cuts.tsv"
+}
 
+# start_client CFGDIR SERVER: boot the client guest; it mounts the server and starts the workers
+start_client() {
+  local d=$1 end
   cp "$REPO/it/kernel-client/guest/guest-init.sh" "$REPO/it/kernel-client/guest/lib.sh" "$HERE/guest/pc.py" "$d/client/"
   cp "$HERE/workloads/powercut.sh" "$d/client/workloads/"
   echo "powercut 3000" >"$d/client/plan"
   cat >"$d/client/env" <<EOF
 NFS_HOST=10.0.2.2
-NFS_PORT=$PORT
-SERVER_KIND=$kind
+NFS_PORT=${PORTS[$d]}
+SERVER_KIND=$2
 EXPORT=/var/nfs-k8s
 WORKERS="$WORKERS"
 EOF
   it_client_guest_cmd tcg qemu64 "$d/client"
   "${IT_QEMU[@]}" </dev/null >"$d/client-console.log" 2>&1 &
-  CLI_PID=$!
-  local end=$((SECONDS + 240))
-  while [[ ! -f "$d/client/ack/started" && $SECONDS -lt $end ]] && kill -0 "$CLI_PID" 2>/dev/null; do sleep 0.5; done
+  CLI[$d]=$!
+  end=$((SECONDS + 240))
+  while [[ ! -f "$d/client/ack/started" && $SECONDS -lt $end ]] && kill -0 "${CLI[$d]}" 2>/dev/null; do sleep 0.5; done
   [[ -f "$d/client/ack/started" ]] || { it_log "client did not start its workers"; tail -n 30 "$d/client-console.log" >&2; return 1; }
-  it_log "client workers running: $WORKERS"
+  it_log "$2 client workers running: $WORKERS"
+}
 
-  for i in $(seq 1 "$cuts"); do
-    # load: RUN_SECONDS, and every worker that is still alive acknowledged something since the last cut
-    snapshot_acks "$d"
-    sleep "$RUN_SECONDS"
-    waiting=$(wait_progress "$d" 120)
-    [[ -n "$waiting" ]] && it_log "cut $i: no acknowledgement since the last cut from:$waiting (cutting anyway)"
-    before=$(acks "$d/client" hb)
-    kill -KILL "$SRV_PID"; wait "$SRV_PID" 2>/dev/null
-    t_cut=$(now_ms)
-    it_log "cut $i: server guest's qemu SIGKILLed (acknowledged so far: $(for w in $WORKERS; do printf '%s=%s ' "$w" "$(acks "$d/client" "$w")"; done))"
-    sleep 1
-    t_on=$(now_ms)
-    boot_server "$d" "$i"
-    t_serve=$(python3 "$HERE/rpc-null.py" 127.0.0.1 "$PORT" 300) || { it_log "cut $i: the server did not come back"; tail -n 30 "$d/server-console.$i.log" >&2; return 1; }
-    t_first=
-    end=$((SECONDS + 400))
-    while [[ $SECONDS -lt $end ]]; do
-      [[ $(acks "$d/client" hb) -gt $before ]] && { t_first=$(now_ms); break; }
-      [[ -f "$d/client/ack/hb.err" ]] && break
-      sleep 0.2
-    done
-    if [[ -z "$t_first" ]]; then
-      it_log "cut $i: serving after $(secs "$t_on" "$t_serve") s, but the client's heartbeat never resumed"
-      printf '%s\tcut\t%s\tnever\tnever\t%s\n' "$i" "$(secs "$t_on" "$t_serve")" "$(loadavg)" >>"$d/cuts.tsv"
-      break
-    fi
-    it_log "cut $i: power-on to serving $(secs "$t_on" "$t_serve") s; to the client's first served call $(secs "$t_on" "$t_first") s ($(secs "$t_cut" "$t_first") s after the cut)"
-    printf '%s\tcut\t%s\t%s\t%s\t%s\n' "$i" "$(secs "$t_on" "$t_serve")" "$(secs "$t_on" "$t_first")" "$(secs "$t_cut" "$t_first")" "$(loadavg)" >>"$d/cuts.tsv"
-    # every live worker makes progress after the recovery (the lock worker's probe included)
-    snapshot_acks "$d"
-    waiting=$(wait_progress "$d" 180)
-    [[ -n "$waiting" ]] && it_log "cut $i: after the recovery, no progress from:$waiting"
+# power_cut CFGDIR SERVER I: load for RUN_SECONDS, SIGKILL the server guest, power it on again, time the
+# recovery. 0 recovered, 1 the server did not come back, 2 the client's heartbeat did not resume.
+power_cut() {
+  local d=$1 kind=$2 i=$3 before waiting t_cut t_on t_first load end w
+  # load: RUN_SECONDS, and every worker that is still alive acknowledged something since the last cut
+  snapshot_acks "$d"
+  sleep "$RUN_SECONDS"
+  waiting=$(wait_progress "$d" 120)
+  [[ -n "$waiting" ]] && it_log "$kind cut $i: no acknowledgement since the last cut from:$waiting (cutting anyway)"
+  before=$(acks "$d/client" hb)
+  kill -KILL "${SRV[$d]}"; wait "${SRV[$d]}" 2>/dev/null
+  t_cut=$(now_ms)
+  it_log "$kind cut $i: server guest's qemu SIGKILLed (acknowledged so far: $(for w in $WORKERS; do printf '%s=%s ' "$w" "$(acks "$d/client" "$w")"; done))"
+  sleep 1
+  load=$(loadavg)
+  t_on=$(now_ms)
+  boot_server "$d" "$i"
+  wait_serving "$d" "$i" || return 1
+  t_first=
+  end=$((SECONDS + 400))
+  while [[ $SECONDS -lt $end ]]; do
+    [[ $(acks "$d/client" hb) -gt $before ]] && { t_first=$(now_ms); break; }
+    [[ -f "$d/client/ack/hb.err" ]] && break
+    sleep 0.2
   done
+  if [[ -z "$t_first" ]]; then
+    it_log "$kind cut $i: NULL after $(secs "$t_on" "$T_NULL") s, but the client's heartbeat never resumed"
+    printf '%s\tcut\t%s\tnever\tnever\t%s\t%s\n' "$i" "$(secs "$t_on" "$T_NULL")" "$load" "$(secs "$t_on" "$T_COMPOUND")" >>"$d/cuts.tsv"
+    return 2
+  fi
+  it_log "$kind cut $i: power-on to NULL $(secs "$t_on" "$T_NULL") s, to COMPOUND $(secs "$t_on" "$T_COMPOUND") s, to the client's first served call $(secs "$t_on" "$t_first") s ($(secs "$t_cut" "$t_first") s after the cut; host load $load)"
+  printf '%s\tcut\t%s\t%s\t%s\t%s\t%s\n' "$i" "$(secs "$t_on" "$T_NULL")" "$(secs "$t_on" "$t_first")" "$(secs "$t_cut" "$t_first")" "$load" "$(secs "$t_on" "$T_COMPOUND")" >>"$d/cuts.tsv"
+  # every live worker makes progress after the recovery (the lock worker's probe included)
+  snapshot_acks "$d"
+  waiting=$(wait_progress "$d" 180)
+  [[ -n "$waiting" ]] && it_log "$kind cut $i: after the recovery, no progress from:$waiting"
+  return 0
+}
 
+# finish_config CFGDIR: the client stops its workers and verifies; both guests off
+finish_config() {
+  local d=$1 end
   touch "$d/client/ctl/stop"
   end=$((SECONDS + 600))
-  while kill -0 "$CLI_PID" 2>/dev/null && [[ $SECONDS -lt $end ]]; do sleep 1; done
-  kill -KILL "$CLI_PID" 2>/dev/null; wait "$CLI_PID" 2>/dev/null; CLI_PID=
-  kill -KILL "$SRV_PID" 2>/dev/null; wait "$SRV_PID" 2>/dev/null; SRV_PID=
+  while kill -0 "${CLI[$d]}" 2>/dev/null && [[ $SECONDS -lt $end ]]; do sleep 1; done
+  kill -KILL "${CLI[$d]}" 2>/dev/null; wait "${CLI[$d]}" 2>/dev/null; CLI[$d]=
+  kill -KILL "${SRV[$d]}" 2>/dev/null; wait "${SRV[$d]}" 2>/dev/null; SRV[$d]=
   grep -h 'EXT4-fs (vdb)' "$d/server/guest.log" >"$d/journal-replay.log" 2>/dev/null   # "recovery complete" per cut
   [[ -f "$d/client/verify.json" ]] || { it_log "client did not verify; its output:"; cat "$d/client/results/powercut/output.log" >&2; return 1; }
   return 0
+}
+
+# run_config SERVER MODE CUTS: one fresh data disk, one client boot, CUTS power cuts. Appends to RESULTS.
+run_config() {
+  local kind=$1 mode=$2 cuts=$3 d="$LOGDIR/$1-$2" i rc
+  it_log "== $kind, $mode export, $cuts power cut(s); logs in $d"
+  prepare_config "$kind" "$mode"
+  first_boot "$d" "$kind" || return 1
+  start_client "$d" "$kind" || return 1
+  for i in $(seq 1 "$cuts"); do
+    power_cut "$d" "$kind" "$i"; rc=$?
+    [[ $rc -eq 1 ]] && return 1
+    [[ $rc -eq 2 ]] && break
+  done
+  finish_config "$d"
+}
+
+# boots_only N: an edge and a knfsd server guest (sync exports), each with its client guest, all up at
+# once; then N rounds of one power cut of edge's guest and one of knfsd's (alternating, so that both
+# see the same host load). boots.md: every boot and the medians.
+boots_only() {
+  local n=$1 k i rc ok=0
+  for k in edge knfsd; do
+    it_log "== $k, sync export, for --boots-only $n; logs in $LOGDIR/$k-sync"
+    prepare_config "$k" sync
+    first_boot "$LOGDIR/$k-sync" "$k" || return 1
+  done
+  for k in edge knfsd; do start_client "$LOGDIR/$k-sync" "$k" || return 1; done
+  for i in $(seq 1 "$n"); do
+    for k in edge knfsd; do
+      power_cut "$LOGDIR/$k-sync" "$k" "$i"; rc=$?
+      [[ $rc -eq 0 ]] || ok=1
+      [[ $rc -eq 1 ]] && break 2   # a server that did not come back: boots.md of what was measured
+    done
+  done
+  for k in edge knfsd; do finish_config "$LOGDIR/$k-sync" || ok=1; done
+  python3 "$HERE/boots.py" "$LOGDIR" $WORKERS >"$LOGDIR/boots.md" || ok=1
+  cat "$LOGDIR/boots.md" >&2
+  return $ok
 }
 
 # judge SERVER MODE: reads the config's verify.json and cuts.tsv, prints its table rows, returns 0/1
@@ -269,6 +359,11 @@ if [[ "${EDGE_NFSD_IT_CDS:-1}" == 1 && " ${CONFIGS[*]}" == *" edge:"* ]]; then
   else
     it_die "could not make the AppCDS archive (see $LOGDIR/cds-dump.log; EDGE_NFSD_IT_CDS=0 runs without)"
   fi
+fi
+if [[ $BOOTS -gt 0 ]]; then
+  boots_only "$BOOTS"; rc=$?
+  it_log "total $((SECONDS - T0)) s; boots.md and logs in $LOGDIR"
+  exit "$rc"
 fi
 {
   echo "| server | export | workload / cut | lost / acknowledged | detail | client error |"

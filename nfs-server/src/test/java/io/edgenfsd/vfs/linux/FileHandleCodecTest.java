@@ -235,4 +235,49 @@ class FileHandleCodecTest {
         other[12] ^= 1; // another filesystem's dev: the MAC no longer matches
         assertThat(reasonOf(other)).isEqualTo(BadHandleException.Reason.MAC);
     }
+
+    @Test
+    void handleMacIsHmacSha256AsRfc4231TestVectorsGiveIt() {
+        // RFC 4231 section 4.2 (test case 1), 4.3 (case 2) and 4.7 (case 6: a key longer than the block)
+        assertThat(hmacHex(repeat(0x0b, 20), "Hi There".getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+                .isEqualTo("b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+        assertThat(hmacHex("Jefe".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                "what do ya want for nothing?".getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+                .isEqualTo("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+        assertThat(hmacHex(repeat(0xaa, 131), "Test Using Larger Than Block-Size Key - Hash Key First"
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+                .isEqualTo("60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+    }
+
+    @Test
+    void handlesSealedWithTheJceMacStillVerifySoHandlesSurviveTheChange() throws Exception {
+        Random r = new Random(14);
+        for (int n = 0; n < 50; n++) {
+            byte[] key = new byte[FileHandleCodec.KEY_SIZE];
+            r.nextBytes(key);
+            byte[] kernel = new byte[1 + r.nextInt(FileHandleCodec.MAX_KERNEL_BYTES)];
+            r.nextBytes(kernel);
+            FileHandleCodec codec = FileHandleCodec.withKey(key);
+            byte[] fh = codec.encode(7, new KernelHandle(1 + r.nextInt(100), kernel, 42));
+            int bodyLen = fh.length - FileHandleCodec.MAC_SIZE;
+            javax.crypto.Mac jce = javax.crypto.Mac.getInstance("HmacSHA256");
+            jce.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            jce.update(fh, 0, bodyLen);
+            assertThat(Arrays.copyOfRange(fh, bodyLen, fh.length))
+                    .isEqualTo(Arrays.copyOf(jce.doFinal(), FileHandleCodec.MAC_SIZE));
+        }
+    }
+
+    private static String hmacHex(byte[] key, byte[] data) {
+        FileHandleCodec.HmacSha256 h = new FileHandleCodec.HmacSha256(key);
+        java.security.MessageDigest[] pair = h.newPair();
+        h.mac(pair, data, data.length); // a second call on the same digests gives the same (they reset)
+        return java.util.HexFormat.of().formatHex(h.mac(pair, data, data.length));
+    }
+
+    private static byte[] repeat(int b, int n) {
+        byte[] a = new byte[n];
+        Arrays.fill(a, (byte) b);
+        return a;
+    }
 }
