@@ -28,7 +28,15 @@ final class Grace {
     private final Map<String, String> previousPrincipals = new ConcurrentHashMap<>();
     private final Set<String> reclaimed = ConcurrentHashMap.newKeySet();
     private volatile long endNanos = System.nanoTime();
+    private volatile long lengthNanos;
     private volatile boolean active;
+    /**
+     * Whether a client has reached us since the start. The period counts from the first EXCHANGE_ID, not
+     * from the bind: a slow start (a Pi's JVM warming up after a power cut, measured at 37 s from the bind to
+     * the first answer in the power-cut harness under load) must not spend the clients' reclaim time before
+     * they can even be answered. Nobody is kept waiting meanwhile: new state needs an EXCHANGE_ID too.
+     */
+    private volatile boolean answering;
 
     Grace(ClientStore store) {
         this.store = store;
@@ -50,14 +58,34 @@ final class Grace {
             active = false;
             return;
         }
-        endNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        lengthNanos = TimeUnit.SECONDS.toNanos(seconds);
+        endNanos = System.nanoTime() + lengthNanos;
+        answering = false;
         active = true;
         log.info("grace period of {} s for {} client(s) of the previous run to reclaim their state", seconds,
                 previousClients.size());
     }
 
+    /** An EXCHANGE_ID arrived: the first one since the start makes the period last at least its length from now. */
+    void clientArrived() {
+        if (!active || answering) {
+            return;
+        }
+        synchronized (this) {
+            if (answering || !active) {
+                return;
+            }
+            answering = true;
+            long now = System.nanoTime();
+            if (now + lengthNanos - endNanos > 0) {
+                endNanos = now + lengthNanos;
+                log.info("grace period: first client call; it now ends {} s from here", lengthNanos / 1_000_000_000L);
+            }
+        }
+    }
+
     boolean inGrace() {
-        if (active && System.nanoTime() - endNanos >= 0) {
+        if (active && answering && System.nanoTime() - endNanos >= 0) {
             end("its time is up");
         }
         return active;

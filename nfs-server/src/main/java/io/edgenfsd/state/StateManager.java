@@ -101,6 +101,7 @@ public final class StateManager {
     /** See {@link ClientTable#exchange}; a record it displaced (18.35.4 case 3) loses its state here. */
     public ExchangeResult exchangeId(byte[] ownerId, byte[] verifier, boolean update, Principal caller,
                                      StateProtection protection, InetSocketAddress from) throws NfsException {
+        grace.clientArrived();
         if (!update && grace.inGrace() && grace.reservedForAnother(ownerId, caller)) {
             throw new NfsException(NfsStatus.CLID_INUSE, "client '" + printable(ownerId) + "' of the previous run "
                     + "belongs to another principal and may still reclaim (" + caller + " from " + from + ")");
