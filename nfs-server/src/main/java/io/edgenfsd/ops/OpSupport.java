@@ -119,6 +119,11 @@ final class OpSupport {
             }
 
             @Override
+            public int minorVersion() {
+                return ctx.minorVersion();
+            }
+
+            @Override
             public long[] fsUsage() throws NfsException {
                 return fs.usage(i);
             }
