@@ -1,6 +1,8 @@
 # NFSv4.2 (RFC 7862) with a plain `mount -t nfs` (no nfsvers): the mount negotiates 4.2; fallocate(1)
 # reserves blocks and punches holes (ALLOCATE, DEALLOCATE); SEEK_HOLE/SEEK_DATA find a sparse file's holes
-# (SEEK); cp within the mount is a server-side COPY, at least 3x faster than copying through the client.
+# (SEEK); cp within the mount is a server-side COPY, at least 3x faster than copying through the client;
+# user.* extended attributes (RFC 8276) are set, listed, read and removed with the caller's permissions
+# (the guest has no attr package: python's os.*xattr calls, the same system calls setfattr makes).
 . /job/lib.sh
 M=/mnt/nfs42
 mkdir -p $M
@@ -82,6 +84,63 @@ ratio=$(awk -v a="$through_ms" -v b="$copy_ms" 'BEGIN { printf "%.1f", a / b }')
 echo "through the client: ${through_ms} ms; cp (COPY x$((c1 - c0))): ${copy_ms} ms; ratio ${ratio}"
 awk -v r="$ratio" 'BEGIN { exit !(r >= 3) }' || fail "server-side copy only ${ratio}x faster, want >= 3x"
 ok "cp of 256 MiB used COPY, ${ratio}x faster than through the client"
+
+step "user xattrs (RFC 8276): SETXATTR, GETXATTR, LISTXATTRS, REMOVEXATTR as the caller"
+# counters of this mount only; they restart with each mount, so they are read before the remount
+remount42() { umount $M && timeout 120 mount -t nfs -o port="$NFS_PORT" "$NFS_HOST:$EXP_RW" $M || fail "remount failed"; }
+X=$D/xattrs; mkdir -p $X; chmod 0777 $X
+as 1000 sh -c "echo data >$X/f && chmod 0644 $X/f" || fail "uid 1000 cannot create $X/f"
+s0=$(op_count SETXATTR); r0=$(op_count REMOVEXATTR)
+as 1000 python3 - "$X/f" <<'PY' || fail "xattrs as the owner"
+import errno, os, sys
+f = sys.argv[1]
+os.setxattr(f, "user.k8s.pv", b"\x00\x01binary\xff", os.XATTR_CREATE)
+os.setxattr(f, "user.empty", b"")
+os.setxattr(f, "user.big", b"x" * 4000)
+for flags, name, want in ((os.XATTR_CREATE, "user.k8s.pv", errno.EEXIST), (os.XATTR_REPLACE, "user.none", errno.ENODATA)):
+    try:
+        os.setxattr(f, name, b"v", flags)
+        sys.exit("setxattr %s flags %d succeeded" % (name, flags))
+    except OSError as e:
+        if e.errno != want:
+            sys.exit("setxattr %s: %s, want %s" % (name, e, errno.errorcode[want]))
+os.setxattr(f, "user.big", b"y" * 100, os.XATTR_REPLACE)
+print("ok: set user.k8s.pv (binary), user.empty, user.big; CREATE over an existing name -> EEXIST, REPLACE of a missing one -> ENODATA")
+PY
+[ "$(op_count SETXATTR)" -ge $((s0 + 4)) ] || fail "SETXATTR count $s0 -> $(op_count SETXATTR)"
+ok "SETXATTR count $s0 -> $(op_count SETXATTR)"
+remount42
+g0=$(op_count GETXATTR); l0=$(op_count LISTXATTRS)
+as 1001 python3 - "$X/f" <<'PY' || fail "xattrs as another user after a remount"
+import errno, os, sys
+f = sys.argv[1]
+names = sorted(n for n in os.listxattr(f) if n.startswith("user."))
+if names != ["user.big", "user.empty", "user.k8s.pv"]:
+    sys.exit("listxattr: %r" % names)
+if os.getxattr(f, "user.k8s.pv") != b"\x00\x01binary\xff" or os.getxattr(f, "user.empty") != b"" \
+        or os.getxattr(f, "user.big") != b"y" * 100:
+    sys.exit("getxattr values differ")
+try:
+    os.getxattr(f, "user.none")
+    sys.exit("getxattr of a missing name succeeded")
+except OSError as e:
+    if e.errno != errno.ENODATA:
+        sys.exit("getxattr user.none: %s, want ENODATA" % e)
+try:
+    os.setxattr(f, "user.intruder", b"x")
+    sys.exit("uid 1001 set an xattr on uid 1000's 0644 file")
+except PermissionError:
+    pass
+print("ok: uid 1001 lists and reads the three after a remount (same bytes), ENODATA for a missing one, setxattr refused (EACCES)")
+PY
+[ "$(op_count GETXATTR)" -gt "$g0" ] && [ "$(op_count LISTXATTRS)" -gt "$l0" ] \
+  || fail "GETXATTR/LISTXATTRS counts $g0/$l0 -> $(op_count GETXATTR)/$(op_count LISTXATTRS)"
+ok "GETXATTR count $g0 -> $(op_count GETXATTR), LISTXATTRS $l0 -> $(op_count LISTXATTRS)"
+r0=$(op_count REMOVEXATTR)
+as 1000 python3 -c 'import os, sys; f = sys.argv[1]; os.removexattr(f, "user.big"); n = sorted(x for x in os.listxattr(f) if x.startswith("user.")); sys.exit(0 if n == ["user.empty", "user.k8s.pv"] else "after removexattr: %r" % n)' "$X/f" \
+  || fail "removexattr as the owner"
+[ "$(op_count REMOVEXATTR)" -gt "$r0" ] || fail "no REMOVEXATTR in mountstats"
+ok "removexattr user.big as the owner, REMOVEXATTR count $r0 -> $(op_count REMOVEXATTR)"
 
 rm -rf $D
 umount $M

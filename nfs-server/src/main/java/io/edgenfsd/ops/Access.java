@@ -21,10 +21,14 @@ public final class Access implements Operation {
     static final int EXTEND = 0x08;
     static final int DELETE = 0x10;
     static final int EXECUTE = 0x20;
+    /** RFC 8276 section 8.4.1 (NFSv4.2 only): read, write and list user extended attributes. */
+    static final int XAREAD = 0x40;
+    static final int XAWRITE = 0x80;
+    static final int XALIST = 0x100;
 
     @Override
     public void execute(CompoundContext ctx, XdrDecoder in, XdrEncoder out) throws NfsException {
-        int requested = in.readInt() & 0x3F;
+        int requested = in.readInt() & (ctx.minorVersion() >= 2 ? 0x1FF : 0x3F);
         Inode i = ctx.current();
         ExportOptions opts = ctx.enter(i);
         ctx.asServer();
@@ -32,12 +36,30 @@ public final class Access implements Operation {
         SquashedCredentials who = ctx.effectiveCredentials(i);
         int granted = allowed(st, who, requested);
         if (i.isPseudo() || opts.readOnly()) {
-            granted &= ~(MODIFY | EXTEND | DELETE);
+            granted &= ~(MODIFY | EXTEND | DELETE | XAWRITE);
         }
         out.writeInt(requested).writeInt(granted & requested);
     }
 
     static int allowed(Stat st, SquashedCredentials who, int requested) {
+        int g = modeBits(st, who);
+        // user.* xattrs as Linux allows them (xattr_permission): only on regular files and directories, read
+        // and list with read permission, write with write permission, and on a sticky directory only by
+        // its owner (root aside); the kernel enforces each real call again
+        if (st.isRegular() || st.isDirectory()) {
+            if ((g & READ) != 0) {
+                g |= XAREAD | XALIST;
+            }
+            boolean stickyNotOwner = st.isDirectory() && (st.mode() & 01000) != 0 && who.uid() != 0
+                    && who.uid() != st.uid();
+            if ((g & MODIFY) != 0 && !stickyNotOwner) {
+                g |= XAWRITE;
+            }
+        }
+        return g;
+    }
+
+    private static int modeBits(Stat st, SquashedCredentials who) {
         int mode = st.mode();
         boolean anyExec = (mode & 0111) != 0;
         if (who.uid() == 0) {

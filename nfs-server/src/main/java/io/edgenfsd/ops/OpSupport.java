@@ -116,6 +116,11 @@ final class OpSupport {
             }
 
             @Override
+            public int minorVersion() {
+                return ctx.minorVersion();
+            }
+
+            @Override
             public long[] fsUsage() throws NfsException {
                 return fs.usage(i);
             }

@@ -27,7 +27,7 @@ public final class Verify implements Operation {
         if (Attributes.isSet(bitmap, Attributes.RDATTR_ERROR)) {
             throw new NfsException(NfsStatus.INVAL, "rdattr_error cannot be verified");
         }
-        if (Attributes.hasBitsOutside(bitmap, Attributes.SUPPORTED)) {
+        if (Attributes.hasBitsOutside(bitmap, Attributes.supported(ctx.minorVersion()))) {
             throw new NfsException(NfsStatus.ATTRNOTSUPP);
         }
         Inode i = ctx.current();

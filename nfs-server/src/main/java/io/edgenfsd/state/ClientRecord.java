@@ -28,8 +28,6 @@ public final class ClientRecord {
     /** CREATE_SESSION replay detection (section 18.36.4): the sequence id expected next. */
     int createSessionSeq = 1;
     byte[] cachedCreateSessionReply;
-    /** Who made the CREATE_SESSION whose reply is cached: only that principal gets the replay. */
-    Principal cachedCreateSessionPrincipal;
 
     ClientRecord(long clientId, byte[] ownerId, byte[] verifier, Principal principal, StateProtection protection) {
         this.clientId = clientId;

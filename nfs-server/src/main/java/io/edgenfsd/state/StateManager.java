@@ -198,6 +198,9 @@ public final class StateManager {
 
     // ----- sessions (CREATE_SESSION, section 18.36) -----
 
+    /** CREATE_SESSION's operation number (RFC 8881 section 18.36), for its SP4_MACH_CRED check. */
+    static final int OP_CREATE_SESSION = 43;
+
     public interface CreateSessionCall {
         byte[] run(ClientRecord client) throws NfsException;
     }
@@ -212,21 +215,21 @@ public final class StateManager {
                                 CreateSessionCall body) throws NfsException {
         ClientRecord c = clients.client(clientId);
         // Section 18.36.4: a principal other than the one that made an unconfirmed record gets
-        // NFS4ERR_CLID_INUSE; a confirmed record may get sessions from other principals (unless SP4_MACH_CRED
-        // protects CREATE_SESSION). Client ids are 64 random bits that the server never shows another client
-        // (LOCK4denied names other clients' owners with client id 0), so only the client knows its own.
+        // NFS4ERR_CLID_INUSE. A confirmed record takes sessions, and retransmissions, from any principal unless
+        // the client chose SP4_MACH_CRED for CREATE_SESSION (section 2.10.8.3), as knfsd does: with AUTH_SYS a
+        // principal is only a claim, so what guards a client is its id, 64 random bits the server never shows
+        // another client (LOCK4denied names other clients' owners with client id 0).
         if (!c.confirmed) {
             requireOwner(c, caller, from, NfsStatus.CLID_INUSE, "CREATE_SESSION");
+        } else {
+            checkMachineCredential(c, OP_CREATE_SESSION, caller, from);
         }
         byte[] reply;
         ClientRecord previous = null;
         CompletableFuture<Void> durable = null;
         synchronized (c) {
             if (seq == c.createSessionSeq - 1 && c.cachedCreateSessionReply != null) {
-                if (!caller.equals(c.cachedCreateSessionPrincipal)) {
-                    throw refusals.refuse(c, caller, from, NfsStatus.CLID_INUSE, "CREATE_SESSION replay");
-                }
-                return c.cachedCreateSessionReply;
+                return c.cachedCreateSessionReply; // a retransmission gets the cached reply (18.36.4)
             }
             if (seq != c.createSessionSeq) {
                 throw new NfsException(NfsStatus.SEQ_MISORDERED, "create_session seq " + seq + " expected "
@@ -237,7 +240,6 @@ public final class StateManager {
             }
             reply = body.run(c);
             c.cachedCreateSessionReply = reply;
-            c.cachedCreateSessionPrincipal = caller;
             c.createSessionSeq++;
             if (!c.confirmed) {
                 previous = clients.confirm(c);

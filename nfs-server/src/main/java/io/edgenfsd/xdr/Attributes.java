@@ -55,8 +55,22 @@ public final class Attributes {
     public static final int TIME_MODIFY_SET = 54;
     public static final int MOUNTED_ON_FILEID = 55;
     public static final int SUPPATTR_EXCLCREAT = 75;
+    /** RFC 7862 section 12.2.2: the space that removing the object would free. */
+    public static final int SPACE_FREED = 78;
+    /** RFC 7862 section 12.2.3: how the change attribute behaves (change_attr_type4). */
+    public static final int CHANGE_ATTR_TYPE = 79;
     /** RFC 8276 section 8.2: the object's filesystem supports user extended attributes (4.2 ops). */
     public static final int XATTR_SUPPORT = 82;
+    /** RFC 9754 section 6: which OPEN arguments the server supports (open_arguments4). */
+    public static final int OPEN_ARGUMENTS = 86;
+    /**
+     * change_attr_type4 NFS4_CHANGE_TYPE_IS_UNDEFINED: our change is the ctime plus the modifications we
+     * counted within its tick, so it goes back if the host's clock does (a Pi without a real-time clock
+     * until NTP); a client told MONOTONIC_INCR would then ignore the newer attributes as older.
+     */
+    static final int CHANGE_TYPE_IS_UNDEFINED = 4;
+    /** The attributes that exist only from NFSv4.2 on (RFC 7862 section 12.2, RFC 8276, RFC 9754). */
+    private static final int[] V42_ONLY = {SPACE_FREED, CHANGE_ATTR_TYPE, XATTR_SUPPORT, OPEN_ARGUMENTS};
 
     private static final int[] SUPPORTED_LIST = {SUPPORTED_ATTRS, TYPE, FH_EXPIRE_TYPE, CHANGE, SIZE, LINK_SUPPORT,
             SYMLINK_SUPPORT, NAMED_ATTR, FSID, UNIQUE_HANDLES, LEASE_TIME, RDATTR_ERROR, ACLSUPPORT, CANSETTIME,
@@ -64,13 +78,32 @@ public final class Attributes {
             FILES_TOTAL, HOMOGENEOUS, MAXFILESIZE, MAXLINK, MAXNAME, MAXREAD, MAXWRITE, MODE, NO_TRUNC, NUMLINKS,
             OWNER, OWNER_GROUP, RAWDEV, SPACE_AVAIL, SPACE_FREE, SPACE_TOTAL, SPACE_USED, TIME_ACCESS,
             TIME_ACCESS_SET, TIME_DELTA, TIME_METADATA, TIME_MODIFY, TIME_MODIFY_SET, MOUNTED_ON_FILEID,
-            SUPPATTR_EXCLCREAT, XATTR_SUPPORT};
+            SUPPATTR_EXCLCREAT, SPACE_FREED, CHANGE_ATTR_TYPE, XATTR_SUPPORT, OPEN_ARGUMENTS};
+    /** Everything we support at minor version 2. */
     public static final int[] SUPPORTED = bitmap(SUPPORTED_LIST);
+    /**
+     * At minor version 1, without the NFSv4.2 attributes: 4.1 has no extensions (RFC 8178 section 4), and
+     * knfsd and the Linux client both mask 4.1's word 2 at suppattr_exclcreat.
+     */
+    public static final int[] SUPPORTED_41 = without(SUPPORTED, V42_ONLY);
     public static final int[] WRITABLE = bitmap(SIZE, MODE, OWNER, OWNER_GROUP, TIME_ACCESS_SET, TIME_MODIFY_SET);
     /** What EXCLUSIVE4_1 may set along with the verifier (section 5.8.1.14); the verifier lives elsewhere. */
     public static final int[] EXCLCREAT = bitmap(SIZE, MODE, OWNER, OWNER_GROUP, TIME_ACCESS_SET, TIME_MODIFY_SET);
 
     private Attributes() {
+    }
+
+    /** supported_attrs at {@code minorVersion} (1 or 2). */
+    public static int[] supported(int minorVersion) {
+        return minorVersion >= 2 ? SUPPORTED : SUPPORTED_41;
+    }
+
+    private static int[] without(int[] bitmap, int[] bits) {
+        int[] r = bitmap.clone();
+        for (int b : bits) {
+            r[b / 32] &= ~(1 << (b % 32));
+        }
+        return r;
     }
 
     /** The order attributes are encoded in: fattr4 carries values by attribute number (RFC 8881 section 3.3). */
@@ -143,6 +176,11 @@ public final class Attributes {
          * them is an error (never "0 bytes free").
          */
         long[] fsUsage() throws NfsException;
+
+        /** The COMPOUND's minor version: 4.2 attributes exist only at 2 and above. */
+        default int minorVersion() {
+            return 2;
+        }
     }
 
     /** The attr_vals of fattr4 for {@code bitmap}, as bytes (VERIFY/NVERIFY compare them with the client's). */
@@ -165,6 +203,7 @@ public final class Attributes {
         long[] usage = st != null && (isSet(requested, FILES_AVAIL) || isSet(requested, FILES_FREE)
                 || isSet(requested, FILES_TOTAL) || isSet(requested, SPACE_AVAIL) || isSet(requested, SPACE_FREE)
                 || isSet(requested, SPACE_TOTAL)) ? src.fsUsage() : null; // before any byte is written
+        int[] supported = supported(src.minorVersion());
         int[] returned = new int[SUPPORTED.length];
         int bitmapPos = out.position();
         out.writeInt(SUPPORTED.length);
@@ -174,7 +213,7 @@ public final class Attributes {
         int lenPos = out.position();
         out.writeInt(0);
         for (int bit : SUPPORTED_LIST) {
-            if (!isSet(requested, bit)) {
+            if (!isSet(requested, bit) || !isSet(supported, bit)) {
                 continue;
             }
             if (bit == RDATTR_ERROR && rdattrError < 0) {
@@ -185,7 +224,7 @@ public final class Attributes {
             }
             returned[bit / 32] |= 1 << (bit % 32);
             switch (bit) {
-                case SUPPORTED_ATTRS -> out.writeBitmap(SUPPORTED);
+                case SUPPORTED_ATTRS -> out.writeBitmap(supported);
                 case TYPE -> out.writeInt(st.nfsType());
                 case FH_EXPIRE_TYPE -> out.writeInt(src.persistentHandles() ? 0 : 2);
                 case CHANGE -> out.writeLong(st.change());
@@ -222,7 +261,10 @@ public final class Attributes {
                 case TIME_MODIFY -> writeTime(out, st.mtimeNs());
                 case MOUNTED_ON_FILEID -> out.writeLong(src.mountedOnFileId());
                 case SUPPATTR_EXCLCREAT -> out.writeBitmap(EXCLCREAT);
+                case SPACE_FREED -> out.writeLong(spaceFreed(st));
+                case CHANGE_ATTR_TYPE -> out.writeInt(CHANGE_TYPE_IS_UNDEFINED);
                 case XATTR_SUPPORT -> out.writeBool(true);
+                case OPEN_ARGUMENTS -> writeOpenArguments(out);
                 default -> returned[bit / 32] &= ~(1 << (bit % 32)); // write-only attributes: not returned
             }
         }
@@ -231,6 +273,31 @@ public final class Attributes {
         for (int i = 0; i < returned.length; i++) {
             out.setInt(bitmapPos + 4 + 4 * i, returned[i]);
         }
+    }
+
+    /**
+     * space_freed: removing the last name of a file frees its blocks; removing one of several hard links
+     * frees nothing (RFC 7862 section 12.2.2 leaves hard links to the server; this is what unlink does).
+     */
+    static long spaceFreed(Stat st) {
+        return st.nlink() > 1 && !st.isDirectory() ? 0 : st.spaceUsed();
+    }
+
+    /** The bit numbers of RFC 9754's open_args_* enums that OPEN serves (section 6). */
+    static final int[] OPEN_ARGS_SHARE_ACCESS = {1, 2, 3};
+    static final int[] OPEN_ARGS_SHARE_DENY = {0, 1, 2, 3};
+    /** ANY_DELEG, NO_DELEG, CANCEL: no signalled or pushed delegations, no delegated timestamps. */
+    static final int[] OPEN_ARGS_WANT = {3, 4, 5};
+    /** CLAIM_NULL, PREVIOUS, DELEGATE_CUR, FH, DELEG_CUR_FH: the PREV claims answer NOTSUPP. */
+    static final int[] OPEN_ARGS_CLAIM = {0, 1, 2, 4, 5};
+    static final int[] OPEN_ARGS_CREATE_MODE = {0, 1, 2, 3};
+
+    private static void writeOpenArguments(XdrEncoder out) {
+        out.writeBitmap(bitmap(OPEN_ARGS_SHARE_ACCESS));
+        out.writeBitmap(bitmap(OPEN_ARGS_SHARE_DENY));
+        out.writeBitmap(bitmap(OPEN_ARGS_WANT));
+        out.writeBitmap(bitmap(OPEN_ARGS_CLAIM));
+        out.writeBitmap(bitmap(OPEN_ARGS_CREATE_MODE));
     }
 
     public static void writeTime(XdrEncoder out, long ns) {

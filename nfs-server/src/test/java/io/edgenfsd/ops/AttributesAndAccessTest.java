@@ -166,6 +166,29 @@ class AttributesAndAccessTest extends ProtocolTestBase {
     }
 
     @Test
+    void accessAtMinorVersionTwoAnswersTheXattrBitsFromTheModeAndAtOneDoesNotKnowThem() throws Exception {
+        int xa = 0x40 | 0x80 | 0x100; // ACCESS4_XAREAD, XAWRITE, XALIST (RFC 8276 section 8.4.1)
+        byte[] public644 = file("x644", "rw-r--r--");
+        Res.Access rootAt42 = root.compound42(c -> c.putfh(public644).access(ALL | xa)).orThrow()
+                .body(Op.ACCESS, Res.Access.class);
+        assertThat(rootAt42.supported()).isEqualTo(ALL | xa);
+        assertThat(rootAt42.access() & xa).isEqualTo(xa);
+        NfsSession user = session(Cred.sys(1000, 1000));
+        Res.Access userAt42 = user.compound42(c -> c.putfh(public644).access(ALL | xa)).orThrow()
+                .body(Op.ACCESS, Res.Access.class);
+        assertThat(userAt42.access()).as("read and list, not write, on another's 0644 file")
+                .isEqualTo(Op.ACC_READ | 0x40 | 0x100);
+        Res.Access rootAt41 = root.compound(c -> c.putfh(public644).access(ALL | xa)).orThrow()
+                .body(Op.ACCESS, Res.Access.class);
+        assertThat(rootAt41.supported() & xa).as("no xattr bits in 4.1").isZero();
+        byte[] ro = root.lookupPath(export("ro") + "/readme");
+        int granted = root.compound42(c -> c.putfh(ro).access(ALL | xa)).orThrow().body(Op.ACCESS, Res.Access.class)
+                .access();
+        assertThat(granted & 0x80).as("no XAWRITE on a read-only export").isZero();
+        assertThat(granted & 0x40).isEqualTo(0x40);
+    }
+
+    @Test
     void accessOnAReadOnlyExportNeverGrantsModification() {
         byte[] fh = root.lookupPath(export("ro") + "/readme");
         int granted = root.compound(c -> c.putfh(fh).access(ALL)).orThrow().body(Op.ACCESS, Res.Access.class)

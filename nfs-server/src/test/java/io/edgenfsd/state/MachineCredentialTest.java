@@ -56,6 +56,19 @@ class MachineCredentialTest extends ProtocolTestBase {
                     0, 4, 0));
             assertThat(cs.status()).as(cs.toString()).isEqualTo(NfsStatus.OK);
             byte[] sid = cs.body(Op.CREATE_SESSION, Res.CreateSession.class).sessionId();
+            // confirmed now: CREATE_SESSION stays the machine's, its retransmission included (section 2.10.8.3)
+            CompoundReply replay = NfsSession.send(rpc, USER, new Compound().createSession(eid.clientId(), eid.seq(),
+                    0, 4, 0));
+            assertThat(replay.status()).as("another principal's replay").isEqualTo(NfsStatus.WRONG_CRED);
+            assertThat(java.util.HexFormat.of().formatHex(replay.rpc().afterXid())).as("no session id on the wire")
+                    .doesNotContain(java.util.HexFormat.of().formatHex(sid));
+            assertThat(NfsSession.send(rpc, USER, new Compound().createSession(eid.clientId(), eid.seq() + 1, 0, 4, 0))
+                    .status()).as("another principal's new session").isEqualTo(NfsStatus.WRONG_CRED);
+            CompoundReply own = NfsSession.send(rpc, MACHINE, new Compound().createSession(eid.clientId(), eid.seq(),
+                    0, 4, 0));
+            assertThat(own.status()).as(own.toString()).isEqualTo(NfsStatus.OK);
+            assertThat(own.body(Op.CREATE_SESSION, Res.CreateSession.class).sessionId()).as("the machine's replay")
+                    .isEqualTo(sid);
 
             CompoundReply plain = NfsSession.send(rpc, USER, new Compound().sequence(sid, 1, 0, 0, false).putrootfh());
             assertThat(plain.status()).as("a user's ordinary compound").isEqualTo(NfsStatus.OK);
