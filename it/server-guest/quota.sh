@@ -118,7 +118,7 @@ sed 's/^/  apply-quotas: /' "$D/server/apply.log" >&2
 check "apply-quotas exit 0" '[[ "$(cat "$D/server/apply.rc" 2>/dev/null)" == 0 ]]'
 check "apply-quotas: /data/pv1 project N, 32 MiB, enforced" \
   'grep -qE "^/data/pv1: project [0-9]+, 32 MiB, enforced$" "$D/server/apply.log"'
-check "the server checked the quota at start (enforced, set by apply-quotas)" \
+check "the server reports the quota enforced at start" \
   'grep -q "export /data/pv1: capacity 32 MiB enforced by project quota" "$D/server/server.log"'
 
 cp "$REPO/it/kernel-client/guest/guest-init.sh" "$REPO/it/kernel-client/guest/lib.sh" "$D/client/"
