@@ -32,21 +32,37 @@ public final class WorkerPool extends AbstractExecutorService {
 
     /** {@code threads} workers named {@code prefix1..N}, spinning {@code spinNanos} before parking (0: never). */
     public WorkerPool(int threads, String prefix, long spinNanos) {
+        this(threads, namedDaemons(prefix), spinNanos);
+    }
+
+    /**
+     * {@code threads} workers made by {@code threadFactory} (which names them and may wrap their start, e.g.
+     * to drop a capability before the first call), spinning {@code spinNanos} before parking (0: never).
+     */
+    public WorkerPool(int threads, java.util.concurrent.ThreadFactory threadFactory, long spinNanos) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1: " + threads);
         }
         this.spinNanos = Runtime.getRuntime().availableProcessors() > 1 ? spinNanos : 0;
         this.terminated = new CountDownLatch(threads);
         for (int i = 1; i <= threads; i++) {
-            workers.add(startWorker(prefix + i));
+            workers.add(startWorker(threadFactory));
         }
     }
 
-    /** The only place a worker thread starts (a per-thread start-up hook belongs in {@link Worker#run}). */
-    private Worker startWorker(String name) {
+    private static java.util.concurrent.ThreadFactory namedDaemons(String prefix) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** The only place a worker thread starts. */
+    private Worker startWorker(java.util.concurrent.ThreadFactory threadFactory) {
         Worker w = new Worker();
-        Thread t = new Thread(w, name);
-        t.setDaemon(true);
+        Thread t = threadFactory.newThread(w);
         w.thread = t;
         t.start();
         return w;

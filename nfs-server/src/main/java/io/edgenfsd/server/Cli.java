@@ -22,13 +22,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** The edge-nfsd command line: serve (default), check-config, version, manifest. */
+/** The edge-nfsd command line: serve (default), check-config, version, status, reload, apply-quotas, manifest. */
 @Command(name = "edge-nfsd", mixinStandardHelpOptions = true, versionProvider = Cli.VersionProvider.class,
         description = "NFSv4.1 server for k3s edge nodes. With no arguments: serve /var/nfs-k8s "
                 + "(rw,sync,no_root_squash,no_all_squash) to everyone on TCP port 2049.",
         footer = {"", "'edge-nfsd COMMAND --help' shows a command's options; 'man edge-nfsd' describes them all."},
         subcommands = {Cli.Serve.class, Cli.CheckConfig.class, Cli.PrintVersion.class, AdminCommands.Status.class,
-            AdminCommands.Reload.class})
+            AdminCommands.Reload.class, ApplyQuotas.class})
 public final class Cli implements Callable<Integer> {
     @Mixin
     ServeOptions options = new ServeOptions();

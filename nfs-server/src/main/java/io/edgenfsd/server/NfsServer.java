@@ -22,6 +22,7 @@ import io.edgenfsd.vfs.KernelHandleStore;
 import io.edgenfsd.vfs.LocalFs;
 import io.edgenfsd.vfs.OpenFiles;
 import io.edgenfsd.vfs.ThreadIdentity;
+import io.edgenfsd.vfs.linux.Capabilities;
 import io.edgenfsd.vfs.linux.FileHandleCodec;
 import io.edgenfsd.vfs.linux.LinuxCalls;
 import org.slf4j.Logger;
@@ -35,7 +36,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Wires exports, state, vfs and the RPC transport into a running server. */
 public final class NfsServer implements AutoCloseable {
@@ -162,8 +166,10 @@ public final class NfsServer implements AutoCloseable {
         timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "edge-nfsd-lease"));
         state.startLeaseReaper(timer);
         timer.scheduleAtFixedRate(delegations::sweep, 1, 1, TimeUnit.SECONDS);
-        // most recently idle worker first, a short poll before parking (rpc/WorkerPool)
-        WorkerPool workers = new WorkerPool(config.workers(), "nfsd-", Long.getLong("edgenfsd.workerSpinMicros", 0) * 1000);
+        // most recently idle worker first, a short poll before parking (rpc/WorkerPool); each worker drops
+        // CAP_SYS_RESOURCE before its first call (workerThreads)
+        WorkerPool workers = new WorkerPool(config.workers(), workerThreads(Capabilities.CAP_SYS_RESOURCE),
+                Long.getLong("edgenfsd.workerSpinMicros", 0) * 1000);
         rpc = new RpcServer(workers, Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
         // The grace period starts when the port is bound, not when the state is loaded: on a slow
         // board the class loading in between took 11 s of a 15 s grace period in the power-cut test
@@ -220,6 +226,33 @@ public final class NfsServer implements AutoCloseable {
 
     public InetSocketAddress address() {
         return bound;
+    }
+
+    /**
+     * The NFS worker threads, nfsd-1, nfsd-2, ...: each drops capability {@code dropped} (CAP_SYS_RESOURCE)
+     * before its first call. They run the clients' operations (with the client's fsuid, which is 0 for a
+     * no_root_squash root), and with CAP_SYS_RESOURCE the kernel lets writes exceed quota limits, so a
+     * capacity= volume would not bind root. (Under systemd the bounding set already lacks it.)
+     */
+    static ThreadFactory workerThreads(int dropped) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> daemon(() -> {
+            dropCapability(dropped);
+            r.run();
+        }, "nfsd-" + n.incrementAndGet());
+    }
+
+    private static final AtomicBoolean DROP_WARNED = new AtomicBoolean();
+
+    private static void dropCapability(int cap) {
+        try {
+            Capabilities.dropFromThread(cap);
+        } catch (IOException | RuntimeException e) {
+            if (DROP_WARNED.compareAndSet(false, true)) {
+                log.warn("worker threads keep capability {} ({}): root clients can write past capacity= limits",
+                        cap, e.getMessage());
+            }
+        }
     }
 
     private static Thread daemon(Runnable r, String name) {

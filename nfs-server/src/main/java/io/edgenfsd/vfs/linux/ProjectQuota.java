@@ -69,6 +69,39 @@ public final class ProjectQuota {
         }
     }
 
+    /** Whether the directory at {@code dir} has FS_XFLAG_PROJINHERIT (what is created in it joins its project). */
+    public static boolean inherits(Path dir) throws IOException {
+        int fd = openForAttrs(dir, true);
+        try (Memory m = new Memory(FSXATTR_SIZE)) {
+            getxattr(fd, m, dir);
+            return (m.getInt(FSX_XFLAGS) & FS_XFLAG_PROJINHERIT) != 0;
+        } finally {
+            LinuxCalls.close(fd);
+        }
+    }
+
+    /**
+     * Whether a failure of these calls means "this filesystem has no project quotas" (the ioctls or quotactl
+     * not supported, quotas not turned on: ENOTTY, EOPNOTSUPP, EINVAL, ENOSYS, ESRCH) rather than a real
+     * error such as EPERM or ENOENT.
+     */
+    public static boolean unsupported(Throwable e) {
+        if (e instanceof UnsupportedOperationException) {
+            return true;
+        }
+        if (e instanceof ErrnoException x) {
+            int n = x.errno();
+            return n == ENOTTY || n == EOPNOTSUPP || n == EINVAL || n == ENOSYS || n == ESRCH;
+        }
+        return false;
+    }
+
+    private static final int ESRCH = 3;
+    private static final int EINVAL = 22;
+    private static final int ENOTTY = 25;
+    private static final int ENOSYS = 38;
+    private static final int EOPNOTSUPP = 95;
+
     /**
      * Puts the tree under {@code dir} into project {@code projid}: the directory and every directory below
      * get the id and PROJINHERIT (so what is created later inherits it), regular files the id. Objects
