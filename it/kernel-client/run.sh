@@ -4,6 +4,10 @@
 #
 #   it/kernel-client/run.sh [--server edge|ganesha] [--boot-per-workload] [--keep] [--list] [workload...]
 #   it/kernel-client/run.sh [--server edge|ganesha] --shell    # interactive root shell in the guest
+#   it/kernel-client/run.sh --server external --port N --export PATH [workload...]
+#       a server this run does not start (e.g. it/arm-guest's), on 127.0.0.1:N, exporting PATH as the
+#       workloads' EXP_RW; only workloads that need EXP_RW alone make sense. A workload's host-side check
+#       (NAME.host.sh) runs as EDGE_NFSD_IT_HOST_CHECK NAME SCRIPT ENVFILE (it fails when that is unset).
 #
 # Environment: NFS_SERVER (edge|ganesha, default edge); EDGE_NFSD_JAR (default
 # nfs-server/target/edge-nfsd.jar); EDGE_NFSD_IT_CACHE (cache root, default /var/cache/edge-nfsd-it; the
@@ -42,10 +46,13 @@ PAIR_WORKLOADS=" two_guests "
 
 
 SEL=()
+EXT_PORT='' EXT_EXPORT=''
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --server) SERVER=$2; shift 2 ;;
     --server=*) SERVER=${1#*=}; shift ;;
+    --port) EXT_PORT=$2; shift 2 ;;
+    --export) EXT_EXPORT=$2; shift 2 ;;
     --boot-per-workload) PER_BOOT=1; shift ;;
     --keep) KEEP=1; shift ;;
     --shell) SHELL_MODE=1; shift ;;
@@ -55,7 +62,8 @@ while [[ $# -gt 0 ]]; do
     *) SEL+=("$1"); shift ;;
   esac
 done
-[[ "$SERVER" == edge || "$SERVER" == ganesha ]] || it_die "--server must be edge or ganesha"
+[[ "$SERVER" == edge || "$SERVER" == ganesha || "$SERVER" == external ]] || it_die "--server must be edge, ganesha or external"
+[[ "$SERVER" != external || ( -n "$EXT_PORT" && -n "$EXT_EXPORT" ) ]] || it_die "--server external needs --port and --export"
 
 PLAN=()
 if [[ $SHELL_MODE -eq 1 ]]; then
@@ -73,7 +81,9 @@ fi
 # ---- preconditions: fail loudly, never skip ------------------------------------------------------
 [[ $(id -u) -eq 0 ]] || it_die "must run as root (the exported trees hold files of several owners)"
 command -v qemu-system-x86_64 >/dev/null || it_die "qemu-system-x86_64 missing: apt-get install -y qemu-system-x86 (or run .ci/run)"
-if [[ "$SERVER" == ganesha ]]; then
+if [[ "$SERVER" == external ]]; then
+  :
+elif [[ "$SERVER" == ganesha ]]; then
   command -v ganesha.nfsd >/dev/null || it_die "ganesha.nfsd missing: apt-get install -y nfs-ganesha nfs-ganesha-vfs"
 else
   [[ -f "$JAR" ]] || it_die "server jar $JAR missing: build it with 'mvn -B package' first"
@@ -145,16 +155,18 @@ chmod 777 "$BASE/rsq" "$BASE/asq"
 echo "read-only export" >"$BASE/ro/readme"; mkdir -p "$BASE/ro/subdir"
 echo "secret" >"$BASE/deny/secret"
 # 'full' is a small filesystem of its own, so the enospc workload can fill it (16 MiB, 512 inodes)
-mount -t tmpfs -o size=16m,nr_inodes=512,mode=0755 edge-nfsd-it-full "$BASE/full" || it_die "mounting a tmpfs on $BASE/full failed"
-HOST_MOUNTS+=("$BASE/full")
-# 'xmnt' (crossmnt) has an 8 MiB tmpfs mounted on its 'sub' directory, for the crossmnt workload
-mkdir -p "$BASE/xmnt/sub"
-echo "under the mount" >"$BASE/xmnt/sub/covered"
-mount -t tmpfs -o size=8m,mode=0755 edge-nfsd-it-xmnt "$BASE/xmnt/sub" || it_die "mounting a tmpfs on $BASE/xmnt/sub failed"
-echo "on the tmpfs" >"$BASE/xmnt/sub/inside"
-HOST_MOUNTS+=("$BASE/xmnt/sub")
+if [[ "$SERVER" != external ]]; then
+  mount -t tmpfs -o size=16m,nr_inodes=512,mode=0755 edge-nfsd-it-full "$BASE/full" || it_die "mounting a tmpfs on $BASE/full failed"
+  HOST_MOUNTS+=("$BASE/full")
+  # 'xmnt' (crossmnt) has an 8 MiB tmpfs mounted on its 'sub' directory, for the crossmnt workload
+  mkdir -p "$BASE/xmnt/sub"
+  echo "under the mount" >"$BASE/xmnt/sub/covered"
+  mount -t tmpfs -o size=8m,mode=0755 edge-nfsd-it-xmnt "$BASE/xmnt/sub" || it_die "mounting a tmpfs on $BASE/xmnt/sub failed"
+  echo "on the tmpfs" >"$BASE/xmnt/sub/inside"
+  HOST_MOUNTS+=("$BASE/xmnt/sub")
+fi
 
-PORT=$(it_free_port)
+PORT=${EXT_PORT:-$(it_free_port)}
 METRICS_PORT=$(it_free_port)
 
 # edge-nfsd reads its exports from this file, which the ops_* workloads have the host edit and reload
@@ -242,12 +254,14 @@ EOF
 }
 
 start_server() {
+  [[ "$SERVER" == external ]] && return 0
   if [[ "$SERVER" == ganesha ]]; then start_ganesha; else start_edge; fi
 }
 
 # wait_ready: until the server accepts connections (60 s); 0 when it does
 wait_ready() {
   local _
+  if [[ "$SERVER" == external ]]; then it_wait_port 127.0.0.1 "$PORT" 60; return; fi
   for _ in $(seq 1 600); do
     kill -0 "$SERVER_PID" 2>/dev/null || return 1
     if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then return 0; fi
@@ -388,7 +402,7 @@ NFS_HOST=10.0.2.2
 NFS_PORT=$PORT
 SERVER_KIND=$SERVER
 NFS_VERS=$NFSVERS
-EXP_RW=$BASE/rw
+EXP_RW=${EXT_EXPORT:-$BASE/rw}
 EXP_RSQ=$BASE/rsq
 EXP_ASQ=$BASE/asq
 EXP_RO=$BASE/ro
@@ -452,7 +466,7 @@ boot() {  # boot N "name tmo" ...
       kill -KILL "$QEMU_PID" 2>/dev/null
       break
     fi
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    if [[ "$SERVER" != external ]] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
       it_log "boot $n: the server process died; stopping the guest"
       echo "HOST: server died" >>"$console"
       kill -KILL "$QEMU_PID" 2>/dev/null
@@ -477,7 +491,14 @@ boot() {  # boot N "name tmo" ...
       echo "workload did not complete: the guest stopped before reporting (see console.log)" >>"$r/output.log"
     fi
     if [[ "$rc" == 0 && -f "$HERE/workloads/$name.host.sh" ]]; then
-      if ! (set -a; . "$job/env"; set +a; bash "$HERE/workloads/$name.host.sh") >"$r/host.log" 2>&1; then
+      if [[ "$SERVER" == external ]]; then
+        if [[ -z "${EDGE_NFSD_IT_HOST_CHECK:-}" ]]; then
+          echo "FAIL: external server and no EDGE_NFSD_IT_HOST_CHECK to run $name.host.sh where its disk is" >"$r/host.log"
+          status=FAIL; rc="host-check"
+        elif ! $EDGE_NFSD_IT_HOST_CHECK "$name" "$HERE/workloads/$name.host.sh" "$job/env" >"$r/host.log" 2>&1; then
+          status=FAIL; rc="host-check"
+        fi
+      elif ! (set -a; . "$job/env"; set +a; bash "$HERE/workloads/$name.host.sh") >"$r/host.log" 2>&1; then
         status=FAIL; rc="host-check"
       fi
     fi
@@ -535,7 +556,7 @@ boot_pair() {  # "name tmo"
       for p in "${pid[@]}"; do kill -KILL "$p" 2>/dev/null; done
       break
     fi
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    if [[ "$SERVER" != external ]] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
       it_log "pair: the server process died; stopping the guests"
       for p in "${pid[@]}"; do kill -KILL "$p" 2>/dev/null; done
       break

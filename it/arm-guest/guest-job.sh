@@ -1,0 +1,116 @@
+#!/bin/bash
+# Runs inside the ARM systemd guest (arm-guest-job.service, after multi-user.target). /job is the host's
+# job directory over 9p (debs/a.name, our results). Each step appends
+# "step<TAB>PASS|FAIL<TAB>seconds<TAB>detail" to /job/results.tsv, its output to /job/steps/STEP.log.
+# Ends with a power-off (qemu exits).
+set -u
+export LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive PATH=/usr/sbin:/usr/bin:/sbin:/bin
+mkdir -p /job/steps
+DEB=$(cat /job/debs/a.name)
+export DEB
+
+note() { echo "$*" >>/job/steps/"$CUR".detail; }
+step() {  # NAME TIMEOUT FUNCTION
+  CUR=$1
+  local t0=$SECONDS rc detail
+  : >/job/steps/"$1".detail
+  timeout --kill-after=10 "$2" bash -c "set -euo pipefail; CUR=$1; $3" >/job/steps/"$1".log 2>&1
+  rc=$?
+  detail=$(tr '\n\t' '  ' </job/steps/"$1".detail)
+  [ $rc -eq 124 ] || [ $rc -eq 137 ] && detail="timed out after $2 s; $detail"
+  if [ $rc -eq 0 ]; then st=PASS; else st=FAIL; detail="exit $rc; $detail"; fi
+  printf '%s\t%s\t%s\t%s\n' "$1" "$st" $((SECONDS - t0)) "$detail" >>/job/results.tsv
+  sync
+  return $rc
+}
+export -f note
+
+s_systemd() {
+  [ "$(cat /proc/1/comm)" = systemd ] || { note "PID 1 is $(cat /proc/1/comm)"; return 1; }
+  while systemctl list-jobs --no-legend | grep -v arm-guest-job | grep -q .; do sleep 1; done
+  state=$(systemctl is-system-running || true)
+  if [ "$state" = starting ] && [ -z "$(systemctl --failed --no-legend)" ]; then state=running; fi
+  findmnt /var/nfs-k8s; findmnt /var/lib/edge-nfsd
+  note "systemd $(systemctl --version | head -1 | cut -d' ' -f2), $state, kernel $(uname -r) $(uname -m), $(awk '/MemTotal/ {print $2 " kB"}' /proc/meminfo), boot $(cut -d' ' -f1 /proc/uptime) s; export+state on $(findmnt -n -o SOURCE /sd)"
+  case "$state" in running|degraded) ;; *) return 1 ;; esac
+}
+# A stand-in for a k3s agent: 512 MiB touched (perl-base is Essential) and held.
+s_hog() {
+  systemd-run --unit=memhog --collect perl -e '$x = "x" x (512*1024*1024); sleep 7200'
+  for _ in $(seq 1 120); do
+    pid=$(systemctl show -P MainPID memhog.service)
+    rss=$(awk '/VmRSS/ {print $2}' /proc/"$pid"/status 2>/dev/null || echo 0)
+    [ "${rss:-0}" -gt 500000 ] && break; sleep 1
+  done
+  note "memhog pid $pid VmRSS ${rss} kB"
+  [ "${rss:-0}" -gt 500000 ]
+}
+s_install() {
+  cp /job/debs/"$DEB" /root/
+  cd /root || return 1
+  apt-get install -y ./"$DEB" </dev/null
+  dpkg-query -W -f '${Status}\n' edge-nfsd | grep -q 'ok installed'
+  note "JRE $(dpkg-query -W -f '${Version}' openjdk-17-jre-headless) $(dpkg --print-architecture)"
+}
+s_ready() {
+  for _ in $(seq 1 600); do
+    st=$(systemctl is-active edge-nfsd.service || true)
+    [ "$st" = active ] && break
+    [ "$st" = failed ] && { systemctl status --no-pager edge-nfsd; return 1; }
+    sleep 1
+  done
+  [ "$st" = active ]
+  s=$(systemctl show -P ExecMainStartTimestampMonotonic edge-nfsd)
+  r=$(systemctl show -P ActiveEnterTimestampMonotonic edge-nfsd)
+  pid=$(systemctl show -P MainPID edge-nfsd)
+  sleep 20   # idle
+  grep -E 'VmRSS|VmHWM' /proc/"$pid"/status
+  note "start-to-READY $(( (r - s) / 1000 )) ms; idle $(awk '/VmRSS|VmHWM/ {printf "%s %s kB ", $1, $2}' /proc/"$pid"/status)"
+  echo "$(( (r - s) / 1000 ))" >/job/ready-ms
+}
+s_no_oom() {
+  dmesg | grep -iE 'out of memory|oom-kill|killed process' && { note "OOM in dmesg"; return 1; }
+  systemctl is-active memhog edge-nfsd
+  note "no OOM in dmesg; memhog and edge-nfsd active; $(free -m | awk '/Mem:/ {print "used " $3 " MiB, avail " $7 " MiB"}'), swap $(free -m | awk '/Swap:/ {print $2}') MiB"
+}
+# The kernel-client guest reaches us through qemu's user-mode network (from 10.0.2.2, unprivileged
+# ports): the export must say insecure. Then the host runs the workloads; their host-side checks
+# (NAME.host.sh) come to us through /job/hostcheck, since this disk is the server's.
+s_exports() {
+  echo '/var/nfs-k8s *(rw,sync,no_root_squash,no_all_squash,insecure)' >/etc/edge-nfsd/exports
+  systemctl reload edge-nfsd
+  systemctl is-active edge-nfsd
+  note "exports: $(cat /etc/edge-nfsd/exports); reloaded"
+}
+s_clients() {
+  mkdir -p /job/hostcheck
+  touch /job/server.ready
+  for _ in $(seq 1 2400); do
+    [ -f /job/client.done ] && break
+    for req in /job/hostcheck/*.req; do
+      [ -f "$req" ] || continue
+      n=$(basename "$req" .req); rm -f "$req"
+      rc=0
+      # shellcheck disable=SC1090  # the env file the kernel-client run wrote
+      (set -a; . /job/hostcheck/"$n".env; set +a; bash /job/hostcheck/"$n".host.sh) >/job/hostcheck/"$n".out 2>&1 || rc=$?
+      echo $rc >/job/hostcheck/"$n".rc.tmp && mv /job/hostcheck/"$n".rc.tmp /job/hostcheck/"$n".rc
+      note "host check $n: rc $rc"
+    done
+    sleep 1
+  done
+  [ -f /job/client.done ]
+  pid=$(systemctl show -P MainPID edge-nfsd)
+  note "after the workloads: $(awk '/VmRSS|VmHWM/ {printf "%s %s kB ", $1, $2}' /proc/"$pid"/status)"
+}
+export -f s_systemd s_hog s_install s_ready s_no_oom s_exports s_clients
+
+step systemd_pid1 600 s_systemd
+step memory_hog 300 s_hog
+step install_deb 2400 s_install && step service_ready 900 s_ready && step exports_insecure 120 s_exports \
+  && step kernel_client 2500 s_clients
+step no_oom 60 s_no_oom
+journalctl -u edge-nfsd -b --no-pager >/job/journal.txt 2>&1
+dmesg >/job/dmesg.txt
+touch /job/done
+sync
+systemctl poweroff
