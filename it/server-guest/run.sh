@@ -23,8 +23,9 @@
 # target/it-logs/server-guest-<time>/.
 # Environment: EDGE_NFSD_JAR, EDGE_NFSD_IT_CACHE, EDGE_NFSD_IT_LOGS, EDGE_JAVA_OPTS, PC_RUN_SECONDS (load
 # before each cut, default 20), PC_WORKERS (default: every worker), PC_CLASSLOAD_TRACE=1 (the edge-nfsd
-# JVM logs each class it loads, with its uptime, to CONFIG/server/classload.log), EDGE_NFSD_IT_CDS=0
-# (no AppCDS archive).
+# JVM logs each class it loads, with its uptime, to CONFIG/server/classload.log), PC_SERVER_VERBOSE=1
+# (edge-nfsd logs at debug level, e.g. every operation that did not return NFS4_OK), EDGE_NFSD_IT_CDS=0
+# (no AppCDS archive). The client guest's kernel log after the workload is CONFIG/client/dmesg.log.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -184,6 +185,7 @@ GRACE=30
 JAVA_OPTS="$(it_deb_java_opts)"
 MALLOC_ARENA_MAX=$(it_deb_malloc_arenas)
 CLASSLOAD_TRACE=${PC_CLASSLOAD_TRACE:-0}
+VERBOSE=${PC_SERVER_VERBOSE:-0}
 EOF
   if [[ $kind == edge ]]; then
     cp -p "$JAR" "$d/server/edge-nfsd.jar"

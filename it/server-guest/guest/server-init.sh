@@ -56,8 +56,10 @@ if [ "$SERVER_KIND" = edge ]; then
   # PC_CLASSLOAD_TRACE=1: a timeline of the JVM's start (each class loaded, with the JVM's uptime)
   [ "${CLASSLOAD_TRACE:-0}" = 1 ] && JAVA_OPTS="$JAVA_OPTS -Xlog:class+load:file=/job/classload.log:uptime"
   say "starting edge-nfsd"
+  VFLAG=
+  [ "${VERBOSE:-0}" = 1 ] && VFLAG=--verbose
   # shellcheck disable=SC2086
-  MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX java $JAVA_OPTS -jar /opt/edge-nfsd.jar \
+  MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX java $JAVA_OPTS -jar /opt/edge-nfsd.jar $VFLAG \
     --export "/var/nfs-k8s *($OPTS)" --state-dir /var/lib/edge-nfsd --lease "$LEASE" --grace "$GRACE" \
     >>/job/server.log 2>&1 </dev/null &
 else

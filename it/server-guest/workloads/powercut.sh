@@ -19,6 +19,8 @@ echo "stop requested; waiting for the workers"
 rc=0
 for p in "${pids[@]}"; do wait "$p" || rc=1; done
 echo "workers done (any failed: $rc)"
+# what the NFS client said about recovery (lost locks, failed reclaims), before the remount adds to it
+dmesg >/job/dmesg.log 2>&1 || true
 remount "$M"
 drop_caches
 python3 /job/pc.py verify "$M" "$ACK" /job/verify.json || fail "verify could not run"

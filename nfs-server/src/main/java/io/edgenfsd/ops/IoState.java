@@ -17,11 +17,12 @@ final class IoState {
 
     /**
      * Returns the open that authorises the I/O, or null for the anonymous and READ-bypass stateids, with
-     * which the caller's own permissions apply.
+     * which the caller's own permissions apply. The READ-bypass (all-ones) stateid in a WRITE, SETATTR or
+     * another modifying operation such as ALLOCATE "is treated like the anonymous value" (section 8.2.3).
      */
     static OpenState check(CompoundContext ctx, StateId given, Inode file, boolean write) throws NfsException {
         StateId id = ctx.resolveStateId(given);
-        if (id.isAnonymous() || (!write && id.isReadBypass())) {
+        if (id.isAnonymous() || id.isReadBypass()) {
             if (write) {
                 // a write outside any open still conflicts with others' delegations (section 10.4)
                 ctx.server().delegations().conflict(ctx.client(), file.key(), true).close();

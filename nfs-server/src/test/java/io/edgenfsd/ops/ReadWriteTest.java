@@ -163,13 +163,17 @@ class ReadWriteTest extends ProtocolTestBase {
                 .status()).isEqualTo(NfsStatus.OK);
         assertThat(root.compound(c -> c.putfh(fh).read(Stateid.READ_BYPASS, 0, 10)).orThrow()
                 .body(Op.READ, Res.Read.class).data()).isEqualTo("012345".getBytes());
+        // section 8.2.3: in a WRITE the all-ones stateid "is treated like the anonymous value"
         assertThat(root.compound(c -> c.putfh(fh).write(Stateid.READ_BYPASS, 0, Op.FILE_SYNC, "x".getBytes()))
-                .status()).isEqualTo(NfsStatus.BAD_STATEID);
+                .status()).isEqualTo(NfsStatus.OK);
+        assertThat(Files.readString(dir.resolve("anon"))).isEqualTo("x12345");
         Files.setPosixFilePermissions(dir.resolve("anon"), java.nio.file.attribute.PosixFilePermissions
                 .fromString("rw-------"));
         NfsSession user = session(Cred.sys(1000, 1000));
         assertThat(user.compound(c -> c.putfh(fh).read(Stateid.ANONYMOUS, 0, 10)).status())
                 .isEqualTo(NfsStatus.ACCESS);
+        assertThat(user.compound(c -> c.putfh(fh).write(Stateid.READ_BYPASS, 0, Op.FILE_SYNC, "y".getBytes()))
+                .status()).isEqualTo(NfsStatus.ACCESS);
     }
 
     @Test
