@@ -334,6 +334,14 @@ errors = {k: r["error"] for k, r in res.items() if r["error"]}
 broken = [k for k, r in res.items() if r["lost"] < 0 or (k != "hb" and r["acked"] <= 0)]
 corrupt = "CORRUPT" in res.get("sqlite", {}).get("detail", "") or "error" in res.get("sqlite", {}).get("detail", "")
 unrecovered = [c for c in real if c[3] == "never"]
+# State the client's kernel gave up on in recovery (a lock whose reclaim failed or was never sent, an open
+# it could not reclaim): the processes may not notice (the lock probe comes from the same client), so the
+# kernel's own word counts. Lines as fs/nfs/nfs4state.c prints them.
+import os, re
+kmsg = []
+if os.path.exists(d + "/client/dmesg.log"):
+    pat = re.compile(r"NFS: .*(lost \d+ locks|unhandled error|recovery failed|reclaim failed|Lock reclaim failed)")
+    kmsg = [l.strip() for l in open(d + "/client/dmesg.log", errors="replace") if pat.search(l)]
 for k, r in res.items():
     if k == "hb":
         continue
@@ -343,8 +351,9 @@ for c in cuts:
     print("| %s | %s | %s | power-on to serving %s s | to first served client call %s s | cut to first served %s s, host load %s |" % (
         kind, mode, "first boot" if c[1] != "cut" else "cut " + c[0], c[2], c[3], c[4], c[5]))
 if mode == "sync":
-    ok = lost == 0 and not errors and not broken and not corrupt and not unrecovered and len(real) > 0
-    why = "lost %d, errors %s, broken %s, sqlite corrupt %s, unrecovered cuts %d" % (lost, errors or "none", broken or "none", corrupt, len(unrecovered))
+    ok = lost == 0 and not errors and not broken and not corrupt and not unrecovered and len(real) > 0 and not kmsg
+    why = "lost %d, errors %s, broken %s, sqlite corrupt %s, unrecovered cuts %d, client kernel %s" % (
+        lost, errors or "none", broken or "none", corrupt, len(unrecovered), kmsg or "quiet")
 else:
     ok = lost > 0 or corrupt
     why = "negative control: %d acknowledged operations lost%s" % (lost, ", sqlite corrupt" if corrupt else "")

@@ -23,6 +23,8 @@ import java.util.List;
  * claim a delegation the client holds (CLAIM_DELEGATE_CUR, CLAIM_DELEG_CUR_FH).
  */
 final class OpenDelegation {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OpenDelegation.class);
+
     static final int OPEN_DELEGATE_NONE = 0;
     static final int OPEN_DELEGATE_READ = 1;
     static final int OPEN_DELEGATE_WRITE = 2;
@@ -98,6 +100,10 @@ final class OpenDelegation {
                     Stat st = ctx.server().fs().stat(file);
                     g.delegation().grantedAt(st.change(), st.size()); // what CB_GETATTR answers are compared to
                 }
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("OPEN {} claim {}: {} delegation {}", file, claim, exclusive ? "write" : "read",
+                            g.delegation().stateId());
+                }
                 encodeGranted(g.delegation(), out);
                 return;
             }
@@ -117,8 +123,14 @@ final class OpenDelegation {
     /** The delegation type to try for (0: none) from the access, the claim and the client's wants. */
     private static int wanted(int access, int claim, int want, int reclaimType) {
         if (claim == Open.CLAIM_PREVIOUS) {
-            // reclaim of what the client held before our restart (section 10.2.1)
-            return reclaimType == OPEN_DELEGATE_READ ? Delegation.READ : 0;
+            // reclaim of what the client held before our restart (sections 10.2.1, 18.16.3), write delegations
+            // included: the Linux client keeps fcntl locks taken under a write delegation to itself and sends
+            // no LOCK reclaim for them, so refusing the delegation here loses those locks ("lost N locks")
+            return switch (reclaimType) {
+                case OPEN_DELEGATE_READ -> Delegation.READ;
+                case OPEN_DELEGATE_WRITE -> Delegation.WRITE;
+                default -> 0;
+            };
         }
         if (claim == Open.CLAIM_DELEGATE_CUR || claim == Open.CLAIM_DELEG_CUR_FH) {
             return 0; // it already holds one

@@ -7,6 +7,8 @@ import org.slf4j.LoggerFactory;
 final class ReloadSignal {
     private static final Logger log = LoggerFactory.getLogger(ReloadSignal.class);
 
+    private static final int SIGHUP = 1;
+
     private ReloadSignal() {
     }
 
@@ -21,6 +23,13 @@ final class ReloadSignal {
             server.reload();
             SystemdNotify.ready();
         };
+        try {
+            if (io.edgenfsd.vfs.linux.LinuxCalls.unignoreSignal(SIGHUP)) {
+                log.info("SIGHUP was ignored by whoever started edge-nfsd (nohup?): it now reloads the exports");
+            }
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("cannot read the disposition of SIGHUP: {}", e.toString());
+        }
         try {
             Class<?> signal = Class.forName("sun.misc.Signal");
             Class<?> handler = Class.forName("sun.misc.SignalHandler");

@@ -225,7 +225,12 @@ public final class Compound {
 
     /** OPEN CLAIM_PREVIOUS of the current filehandle: reclaim after a server restart (no delegation). */
     public Compound openPrevious(int access, int deny, long clientId, byte[] owner) {
-        openHead(access, deny, clientId, owner).int32(0).int32(1).int32(0);
+        return openPrevious(access, deny, clientId, owner, 0);
+    }
+
+    /** OPEN CLAIM_PREVIOUS reclaiming a delegation of type delegateType (1 read, 2 write) held before. */
+    public Compound openPrevious(int access, int deny, long clientId, byte[] owner, int delegateType) {
+        openHead(access, deny, clientId, owner).int32(0).int32(1).int32(delegateType);
         return this;
     }
 

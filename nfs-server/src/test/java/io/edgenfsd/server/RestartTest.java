@@ -147,6 +147,27 @@ class RestartTest {
     }
 
     @Test
+    void writeDelegationHeldBeforeARestartIsGrantedAgainOnReclaim() throws Exception {
+        // the Linux client keeps locks under a write delegation to itself; a refused reclaim loses them
+        Files.writeString(export.resolve("delegated"), "x");
+        NfsSession before = session("deleg-reclaimer", true);
+        byte[] fh = before.lookupPath(export + "/delegated");
+        Res.Open first = before.compound(c -> c.putfh(fh).openFh(Op.ACCESS_READ | Op.ACCESS_WRITE, 0,
+                before.clientId(), before.openOwner())).orThrow().body(Op.OPEN, Res.Open.class);
+        assertThat(first.delegationType()).as("write delegation granted before the restart").isEqualTo(2);
+        restart(60);
+
+        NfsSession after = session("deleg-reclaimer", false);
+        Res.Open back = after.compound(c -> c.putfh(fh).openPrevious(Op.ACCESS_READ | Op.ACCESS_WRITE, 0,
+                after.clientId(), after.openOwner(), 2)).orThrow().body(Op.OPEN, Res.Open.class);
+        assertThat(back.delegationType()).as("write delegation reclaimed").isEqualTo(2);
+        assertThat(back.delegation()).isNotNull();
+        assertThat(after.compound(c -> c.reclaimComplete(false)).status()).isEqualTo(NfsStatus.OK);
+        assertThat(after.compound(c -> c.testStateid(back.delegation())).orThrow().last().body())
+                .isEqualTo(new int[] {NfsStatus.OK.code});
+    }
+
+    @Test
     void removeWaitsDuringGrace() throws Exception {
         Files.writeString(export.resolve("victim"), "x");
         session("holder", true);

@@ -98,6 +98,10 @@ public final class LinuxCalls {
         int geteuid();
 
         int getegid();
+
+        int sigaction(int signum, Pointer act, Pointer oldact) throws LastErrorException;
+
+        Pointer signal(int signum, Pointer handler) throws LastErrorException;
     }
 
     static final LibC LIBC = Arch.CURRENT.supported() ? Native.load("c", LibC.class) : null;
@@ -627,6 +631,26 @@ public final class LinuxCalls {
     public static int geteuid() {
         Arch.CURRENT.require();
         return LIBC.geteuid();
+    }
+
+    /**
+     * If the process ignores signal {@code sig} (SIG_IGN inherited, e.g. under nohup), sets it back to SIG_DFL
+     * and returns true; otherwise changes nothing. HotSpot silently declines to install a sun.misc.Signal
+     * handler for an ignored SIGHUP, so a daemon started under nohup would never reload on SIGHUP. Only
+     * reads the current disposition (sigaction with no new action) unless it is SIG_IGN, so the JVM's own
+     * handlers are never touched.
+     */
+    public static boolean unignoreSignal(int sig) {
+        Arch.CURRENT.require();
+        try (Memory old = new Memory(256)) { // larger than struct sigaction anywhere
+            old.clear();
+            LIBC.sigaction(sig, Pointer.NULL, old);
+            if (Pointer.nativeValue(old.getPointer(0)) != 1) { // sa_handler comes first; SIG_IGN is 1
+                return false;
+            }
+            LIBC.signal(sig, Pointer.NULL); // SIG_DFL is 0
+            return true;
+        }
     }
 
     /** The process's effective gid (getegid). */
