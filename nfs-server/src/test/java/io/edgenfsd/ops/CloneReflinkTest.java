@@ -173,4 +173,19 @@ class CloneReflinkTest {
         root.close(d);
         root.close(p);
     }
+
+    @Test
+    void cloneIsAnNfsv42OperationAtMinorVersionOneItAnswersNotsupp() throws Exception {
+        source("src1", 8192);
+        NfsSession.OpenFile s = root.open(xfsFh, "src1", Op.ACCESS_READ, 0);
+        NfsSession.OpenFile d = root.create(xfsFh, "dst1", Attrs.none());
+        assertThat(root.compound(c -> c.putfh(s.fh()).savefh().putfh(d.fh())
+                .clone(s.stateid(), d.stateid(), 0, 0, 0)).status()).isEqualTo(NfsStatus.NOTSUPP);
+        assertThat(Files.size(mnt.resolve("exp/dst1"))).isZero();
+        root.compound42(c -> c.putfh(s.fh()).savefh().putfh(d.fh())
+                .clone(s.stateid(), d.stateid(), 0, 0, 0)).orThrow();
+        assertThat(Files.size(mnt.resolve("exp/dst1"))).as("the same CLONE at minor 2").isEqualTo(8192);
+        root.close(s);
+        root.close(d);
+    }
 }
