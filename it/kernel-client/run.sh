@@ -108,6 +108,7 @@ fi
 BASE=$(mktemp -d /tmp/edge-nfsd-it.XXXXXX)
 chmod 755 "$BASE"
 HOST_MOUNTS=()   # mounted by this run under $BASE, unmounted by cleanup
+LOOP_DEVS=()     # loop devices this run attached (losetup --find --show), detached by cleanup
 # edge-nfsd's admin socket ('edge-nfsd status', 'reload'), in a short path (sun_path holds 108 bytes)
 ADMIN_DIR=$(mktemp -d /tmp/edge-nfsd-admin.XXXXXX)
 ADMIN_SOCK=$ADMIN_DIR/admin.sock
@@ -126,6 +127,8 @@ cleanup() {
   fi
   stop_server
   for m in "${HOST_MOUNTS[@]}"; do umount -l "$m" 2>/dev/null || it_log "umount $m failed"; done
+  # after the lazy unmount: a still-busy device is detached by the kernel when released (autoclear)
+  for m in "${LOOP_DEVS[@]}"; do losetup -d "$m" 2>/dev/null || it_log "losetup -d $m failed"; done
   if [[ $KEEP -eq 0 ]]; then rm -rf "$BASE"; else it_log "kept exported trees in $BASE"; fi
   rm -rf "$ADMIN_DIR"
   exit $rc
@@ -146,6 +149,7 @@ EXPORTS=(
   "ro    ro  no_root_squash  -     *"
   "deny  rw  no_root_squash  -     192.0.2.1"
   "full  rw  no_root_squash  -     *"
+  "rfl   rw  no_root_squash  -     *"
 )
 for e in "${EXPORTS[@]}"; do
   read -r name access squash anon clients <<<"$e"
@@ -164,6 +168,15 @@ if [[ "$SERVER" != external ]]; then
   mount -t tmpfs -o size=8m,mode=0755 edge-nfsd-it-xmnt "$BASE/xmnt/sub" || it_die "mounting a tmpfs on $BASE/xmnt/sub failed"
   echo "on the tmpfs" >"$BASE/xmnt/sub/inside"
   HOST_MOUNTS+=("$BASE/xmnt/sub")
+  # 'rfl' is XFS with reflinks (a 300 MiB sparse image, loop-mounted), for nfs42's CLONE step
+  command -v mkfs.xfs >/dev/null || it_die "mkfs.xfs missing: apt-get install -y xfsprogs"
+  truncate -s 300M "$BASE/rfl.img"
+  mkfs.xfs -q -m reflink=1 "$BASE/rfl.img" || it_die "mkfs.xfs -m reflink=1 $BASE/rfl.img failed"
+  RFL_DEV=$(losetup --find --show "$BASE/rfl.img") || it_die "losetup of $BASE/rfl.img failed"
+  LOOP_DEVS+=("$RFL_DEV")
+  mount -t xfs "$RFL_DEV" "$BASE/rfl" || it_die "mounting $RFL_DEV (XFS) on $BASE/rfl failed"
+  HOST_MOUNTS+=("$BASE/rfl")
+  chmod 755 "$BASE/rfl"
 fi
 
 PORT=${EXT_PORT:-$(it_free_port)}
@@ -409,6 +422,7 @@ EXP_RO=$BASE/ro
 EXP_DENY=$BASE/deny
 EXP_FULL=$BASE/full
 EXP_XMNT=$BASE/xmnt
+EXP_RFL=$BASE/rfl
 ANON_RSQ=4242
 ANON_ASQ=4343
 EOF

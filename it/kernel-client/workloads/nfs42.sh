@@ -1,6 +1,7 @@
 # NFSv4.2 (RFC 7862) with a plain `mount -t nfs` (no nfsvers): the mount negotiates 4.2; fallocate(1)
 # reserves blocks and punches holes (ALLOCATE, DEALLOCATE); SEEK_HOLE/SEEK_DATA find a sparse file's holes
 # (SEEK); cp within the mount is a server-side COPY, at least 3x faster than copying through the client;
+# cp --reflink=always is a CLONE on an XFS reflink export and fails with EOPNOTSUPP on the ext4 one;
 # user.* extended attributes (RFC 8276) are set, listed, read and removed with the caller's permissions
 # (the guest has no attr package: python's os.*xattr calls, the same system calls setfattr makes).
 . /job/lib.sh
@@ -141,6 +142,33 @@ as 1000 python3 -c 'import os, sys; f = sys.argv[1]; os.removexattr(f, "user.big
   || fail "removexattr as the owner"
 [ "$(op_count REMOVEXATTR)" -gt "$r0" ] || fail "no REMOVEXATTR in mountstats"
 ok "removexattr user.big as the owner, REMOVEXATTR count $r0 -> $(op_count REMOVEXATTR)"
+
+step "cp --reflink=always: CLONE on an XFS reflink export, EOPNOTSUPP (not EIO) on ext4"
+R=/mnt/nfs42rfl
+mkdir -p $R
+timeout 120 mount -t nfs -o port="$NFS_PORT" "$NFS_HOST:$EXP_RFL" $R || fail "mount of the XFS export failed"
+head -c 64M /dev/urandom >$R/src
+sync
+k0=$(op_count CLONE)
+t0=$(date +%s%N)
+cp --reflink=always $R/src $R/clone || fail "cp --reflink=always on the XFS export failed"
+t1=$(date +%s%N)
+k1=$(op_count CLONE)
+[ "$k1" -gt "$k0" ] || fail "cp --reflink=always used no CLONE (count $k0 -> $k1)"
+drop_caches
+cmp $R/src $R/clone || fail "the clone differs from its source"
+ok "cp --reflink=always of 64 MiB: CLONE count $k0 -> $k1, $(( (t1 - t0) / 1000000 )) ms, content equal"
+rm -f $R/src $R/clone
+umount $R
+head -c 1M /dev/urandom >$D/nr
+if out=$(cp --reflink=always $D/nr $D/nr.clone 2>&1); then
+  fail "cp --reflink=always succeeded on the ext4 export"
+fi
+case "$out" in
+  *"Operation not supported"*) ;;
+  *) fail "cp --reflink=always on ext4: '$out', want 'Operation not supported'" ;;
+esac
+ok "cp --reflink=always on the ext4 export: $out"
 
 rm -rf $D
 umount $M

@@ -16,7 +16,7 @@ flock -x 9
 ino=$(stat -c %i /mnt/rw/status-locked)
 S=$(ctl_file status-json)
 J=$(tr -d ' \n' <"$S")
-grep -q '"owner":"LinuxNFSv4.1' <<<"$J" || fail "status -o json has no Linux client: ${J:0:400}"
+grep -Eq '"owner":"LinuxNFSv4\.[12]' <<<"$J" || fail "status -o json has no Linux client: ${J:0:400}"
 grep -q "\"inode\":$ino,\"opens\":\[{\"clientid\":\"[0-9a-f]*\",\"access\":\"[a-z]*\"" <<<"$J" \
   || fail "status -o json does not list the open of inode $ino: ${J:0:800}"
 grep -q "\"inode\":$ino,\"opens\":\[[^]]*\],\"locks\":\[{\"clientid\":\"[0-9a-f]*\",\"type\":\"write\"" <<<"$J" \

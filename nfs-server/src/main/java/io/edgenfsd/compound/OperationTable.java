@@ -56,6 +56,7 @@ public final class OperationTable {
     public static final int OFFLOAD_STATUS = 67;
     public static final int READ_PLUS = 68;
     public static final int SEEK = 69;
+    public static final int CLONE = 71;
     // extended attributes (RFC 8276 section 8)
     public static final int GETXATTR = 72;
     public static final int SETXATTR = 73;

@@ -7,7 +7,6 @@ import io.edgenfsd.state.StateId;
 import io.edgenfsd.status.NfsException;
 import io.edgenfsd.status.NfsStatus;
 import io.edgenfsd.vfs.Inode;
-import io.edgenfsd.vfs.LocalFs;
 import io.edgenfsd.xdr.XdrDecoder;
 import io.edgenfsd.xdr.XdrEncoder;
 
@@ -42,17 +41,8 @@ public final class Copy implements Operation {
         }
         Inode src = ctx.saved();
         Inode dst = ctx.current();
-        ctx.enter(src);
-        OpSupport.requireRegular(ctx.server().fs().type(src));
-        if (IoState.check(ctx, srcId, src, false) == null) {
-            ctx.server().fs().checkAccess(src, LocalFs.R_OK);
-        }
+        ExportOptions opts = IoState.checkTransfer(ctx, srcId, src, dstId, dst);
         long size = ctx.server().fs().stat(src).size();
-        ExportOptions opts = ctx.enterForWrite(dst);
-        OpSupport.requireRegular(ctx.server().fs().type(dst));
-        if (IoState.check(ctx, dstId, dst, true) == null) {
-            ctx.server().fs().checkAccess(dst, LocalFs.W_OK);
-        }
         if (srcOffset < 0 || dstOffset < 0 || srcOffset > size) {
             throw new NfsException(NfsStatus.INVAL, "source offset " + srcOffset + " beyond the end " + size);
         }

@@ -1,6 +1,7 @@
 package io.edgenfsd.ops;
 
 import io.edgenfsd.compound.CompoundContext;
+import io.edgenfsd.export.ExportOptions;
 import io.edgenfsd.status.NfsException;
 import io.edgenfsd.status.NfsStatus;
 import io.edgenfsd.state.Delegation;
@@ -9,6 +10,7 @@ import io.edgenfsd.state.OpenState;
 import io.edgenfsd.state.State;
 import io.edgenfsd.state.StateId;
 import io.edgenfsd.vfs.Inode;
+import io.edgenfsd.vfs.LocalFs;
 
 /** The stateid checks of READ, WRITE and SETATTR(size) (RFC 8881 section 8.2.2, 9.1.4). */
 final class IoState {
@@ -54,5 +56,25 @@ final class IoState {
             throw new NfsException(NfsStatus.OPENMODE, "file not open for writing");
         }
         return open;
+    }
+
+    /**
+     * The checks COPY and CLONE share (RFC 7862 sections 15.2.3, 15.13.3): regular files both, the source
+     * readable under {@code srcId}, the destination writable under {@code dstId} on a writable export;
+     * without an open the caller's own permissions. Returns the destination export's options.
+     */
+    static ExportOptions checkTransfer(CompoundContext ctx, StateId srcId, Inode src, StateId dstId, Inode dst)
+            throws NfsException {
+        ctx.enter(src);
+        OpSupport.requireRegular(ctx.server().fs().type(src));
+        if (check(ctx, srcId, src, false) == null) {
+            ctx.server().fs().checkAccess(src, LocalFs.R_OK);
+        }
+        ExportOptions opts = ctx.enterForWrite(dst);
+        OpSupport.requireRegular(ctx.server().fs().type(dst));
+        if (check(ctx, dstId, dst, true) == null) {
+            ctx.server().fs().checkAccess(dst, LocalFs.W_OK);
+        }
+        return opts;
     }
 }

@@ -124,6 +124,11 @@ final class OpSupport {
             public long[] fsUsage() throws NfsException {
                 return fs.usage(i);
             }
+
+            @Override
+            public int cloneBlksize() throws NfsException {
+                return fs.cloneBlockSize(i);
+            }
         };
     }
 

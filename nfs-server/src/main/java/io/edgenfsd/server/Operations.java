@@ -4,6 +4,7 @@ import io.edgenfsd.compound.OperationTable;
 import io.edgenfsd.ops.Access;
 import io.edgenfsd.ops.Allocate;
 import io.edgenfsd.ops.BackchannelCtl;
+import io.edgenfsd.ops.Clone;
 import io.edgenfsd.ops.BindConnToSession;
 import io.edgenfsd.ops.Close;
 import io.edgenfsd.ops.Commit;
@@ -93,6 +94,7 @@ public final class Operations {
                 .register(OperationTable.WRITE, new Write())
                 .register(OperationTable.ALLOCATE, new Allocate())
                 .register(OperationTable.COPY, new Copy())
+                .register(OperationTable.CLONE, new Clone())
                 .register(OperationTable.DEALLOCATE, new Deallocate())
                 .register(OperationTable.OFFLOAD_CANCEL, new OffloadCancel())
                 .register(OperationTable.OFFLOAD_STATUS, new OffloadStatus())

@@ -9,6 +9,7 @@ import io.edgenfsd.vfs.linux.At;
 import io.edgenfsd.vfs.linux.ErrnoException;
 import io.edgenfsd.vfs.linux.FdChannels;
 import io.edgenfsd.vfs.linux.LinuxCalls;
+import io.edgenfsd.vfs.linux.Reflink;
 import io.edgenfsd.vfs.linux.StatVfs;
 import io.edgenfsd.vfs.linux.ThreadCredentials;
 
@@ -58,6 +59,8 @@ public final class LocalFs {
     private final ObjectCache cache = new ObjectCache(Integer.getInteger("edge.nfsd.fdCache", 2048));
     private final OpenObjects opened = new OpenObjects();
     private final CrossedMounts crossed = new CrossedMounts();
+    /** clone granularity by st_dev, probed once per filesystem ({@link Reflink#blockSize}); 0: no reflinks. */
+    private final ConcurrentHashMap<Long, Integer> cloneBlockSizes = new ConcurrentHashMap<>();
     private volatile VolumeCapacity volumes = VolumeCapacity.NONE;
     private final long bootNs = System.currentTimeMillis() * 1_000_000L;
 
@@ -1331,31 +1334,87 @@ public final class LocalFs {
      */
     public long copy(Inode src, long srcOffset, Inode dst, long dstOffset, long count, boolean sync)
             throws NfsException {
+        return transfer(src, dst, sync, (in, out) -> {
+            long done = 0;
+            while (done < count) {
+                long n = At.copyFileRange(in, srcOffset + done, out, dstOffset + done, count - done);
+                if (n == 0) {
+                    break;
+                }
+                done += n;
+            }
+            return done;
+        });
+    }
+
+    /** A transfer from one fd to another in the kernel (copy_file_range, FICLONERANGE); returns the bytes. */
+    private interface FdTransfer {
+        long run(int in, int out) throws ErrnoException;
+    }
+
+    /**
+     * Opens {@code src} for reading and {@code dst} for writing from their handles, as the server, runs
+     * {@code t} (as the caller) and, for {@code sync}, fsyncs the destination before returning. ENOTTY (an
+     * ioctl the filesystem does not know) is NFS4ERR_NOTSUPP.
+     */
+    private long transfer(Inode src, Inode dst, boolean sync, FdTransfer t) throws NfsException {
         int in = reopen(src, LinuxCalls.O_RDONLY);
         try {
             int out = reopen(dst, LinuxCalls.O_WRONLY);
             try {
-                long done = 0;
-                while (done < count) {
-                    long n = At.copyFileRange(in, srcOffset + done, out, dstOffset + done, count - done);
-                    if (n == 0) {
-                        break;
-                    }
-                    done += n;
-                }
+                long n = t.run(in, out);
                 if (sync) {
                     At.fsync(out, true);
                     SyncStats.fsynced();
                 }
-                return done;
+                return n;
             } finally {
                 At.close(out);
             }
         } catch (ErrnoException x) {
-            throw Errno.toNfs(x);
+            throw x.errno() == 25 ? new NfsException(NfsStatus.NOTSUPP, x.getMessage()) : Errno.toNfs(x);
         } finally {
             At.close(in);
         }
+    }
+
+    /**
+     * The clone granularity of the object's filesystem (clone_blksize, RFC 7862 section 12.2.1), 0 when it
+     * cannot reflink (or for the pseudo filesystem). Probed once per st_dev: whether a mounted filesystem
+     * reflinks does not change while it stays mounted.
+     */
+    public int cloneBlockSize(Inode i) throws NfsException {
+        if (i.isPseudo()) {
+            return 0;
+        }
+        Integer known = cloneBlockSizes.get(i.key().dev());
+        if (known != null) {
+            return known;
+        }
+        int fd = reopen(i, LinuxCalls.O_RDONLY);
+        try {
+            int bs = Reflink.blockSize(fd);
+            cloneBlockSizes.put(i.key().dev(), bs);
+            return bs;
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
+        } finally {
+            At.close(fd);
+        }
+    }
+
+    /**
+     * Shares {@code count} bytes of {@code src} at {@code srcOffset} into {@code dst} at {@code dstOffset}
+     * with FICLONERANGE (a reflink: no data is copied). Opened from their handles as the server (the
+     * caller's stateids were checked); the ioctl runs as the caller. {@code sync}: fsync the destination
+     * before returning. The kernel's "cannot" (EOPNOTSUPP, ENOTTY) is NFS4ERR_NOTSUPP.
+     */
+    public void clone(Inode src, long srcOffset, Inode dst, long dstOffset, long count, boolean sync)
+            throws NfsException {
+        transfer(src, dst, sync, (in, out) -> {
+            Reflink.cloneRange(in, srcOffset, count, out, dstOffset);
+            return count;
+        });
     }
 
     /**

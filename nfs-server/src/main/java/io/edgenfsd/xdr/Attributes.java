@@ -55,6 +55,14 @@ public final class Attributes {
     public static final int TIME_MODIFY_SET = 54;
     public static final int MOUNTED_ON_FILEID = 55;
     public static final int SUPPATTR_EXCLCREAT = 75;
+    /**
+     * RFC 7862 section 12.2.1: the granularity of CLONE on the object's filesystem. Served only where the
+     * filesystem reflinks: supported_attrs is a property of each filesystem (RFC 8881 section 5.8.1.1), and
+     * one that cannot clone has no granularity to report (CLONE answers NOTSUPP there); a value of 0 would
+     * claim clones of any alignment. The Linux client takes an absent clone_blksize as 0 and learns
+     * NOTSUPP from its first CLONE.
+     */
+    public static final int CLONE_BLKSIZE = 77;
     /** RFC 7862 section 12.2.2: the space that removing the object would free. */
     public static final int SPACE_FREED = 78;
     /** RFC 7862 section 12.2.3: how the change attribute behaves (change_attr_type4). */
@@ -70,7 +78,7 @@ public final class Attributes {
      */
     static final int CHANGE_TYPE_IS_UNDEFINED = 4;
     /** The attributes that exist only from NFSv4.2 on (RFC 7862 section 12.2, RFC 8276, RFC 9754). */
-    private static final int[] V42_ONLY = {SPACE_FREED, CHANGE_ATTR_TYPE, XATTR_SUPPORT, OPEN_ARGUMENTS};
+    private static final int[] V42_ONLY = {CLONE_BLKSIZE, SPACE_FREED, CHANGE_ATTR_TYPE, XATTR_SUPPORT, OPEN_ARGUMENTS};
 
     private static final int[] SUPPORTED_LIST = {SUPPORTED_ATTRS, TYPE, FH_EXPIRE_TYPE, CHANGE, SIZE, LINK_SUPPORT,
             SYMLINK_SUPPORT, NAMED_ATTR, FSID, UNIQUE_HANDLES, LEASE_TIME, RDATTR_ERROR, ACLSUPPORT, CANSETTIME,
@@ -78,7 +86,7 @@ public final class Attributes {
             FILES_TOTAL, HOMOGENEOUS, MAXFILESIZE, MAXLINK, MAXNAME, MAXREAD, MAXWRITE, MODE, NO_TRUNC, NUMLINKS,
             OWNER, OWNER_GROUP, RAWDEV, SPACE_AVAIL, SPACE_FREE, SPACE_TOTAL, SPACE_USED, TIME_ACCESS,
             TIME_ACCESS_SET, TIME_DELTA, TIME_METADATA, TIME_MODIFY, TIME_MODIFY_SET, MOUNTED_ON_FILEID,
-            SUPPATTR_EXCLCREAT, SPACE_FREED, CHANGE_ATTR_TYPE, XATTR_SUPPORT, OPEN_ARGUMENTS};
+            SUPPATTR_EXCLCREAT, CLONE_BLKSIZE, SPACE_FREED, CHANGE_ATTR_TYPE, XATTR_SUPPORT, OPEN_ARGUMENTS};
     /** Everything we support at minor version 2. */
     public static final int[] SUPPORTED = bitmap(SUPPORTED_LIST);
     /**
@@ -177,6 +185,11 @@ public final class Attributes {
          */
         long[] fsUsage() throws NfsException;
 
+        /** clone_blksize of the object's filesystem, 0 where it cannot reflink (then not supported). */
+        default int cloneBlksize() throws NfsException {
+            return 0;
+        }
+
         /** The COMPOUND's minor version: 4.2 attributes exist only at 2 and above. */
         default int minorVersion() {
             return 2;
@@ -204,6 +217,14 @@ public final class Attributes {
                 || isSet(requested, FILES_TOTAL) || isSet(requested, SPACE_AVAIL) || isSet(requested, SPACE_FREE)
                 || isSet(requested, SPACE_TOTAL)) ? src.fsUsage() : null; // before any byte is written
         int[] supported = supported(src.minorVersion());
+        int cloneBlksize = 0;
+        if (st != null && isSet(supported, CLONE_BLKSIZE)
+                && (isSet(requested, CLONE_BLKSIZE) || isSet(requested, SUPPORTED_ATTRS))) {
+            cloneBlksize = src.cloneBlksize(); // before any byte is written
+        }
+        if (cloneBlksize == 0) {
+            supported = without(supported, new int[] {CLONE_BLKSIZE});
+        }
         int[] returned = new int[SUPPORTED.length];
         int bitmapPos = out.position();
         out.writeInt(SUPPORTED.length);
@@ -261,6 +282,7 @@ public final class Attributes {
                 case TIME_MODIFY -> writeTime(out, st.mtimeNs());
                 case MOUNTED_ON_FILEID -> out.writeLong(src.mountedOnFileId());
                 case SUPPATTR_EXCLCREAT -> out.writeBitmap(EXCLCREAT);
+                case CLONE_BLKSIZE -> out.writeInt(cloneBlksize);
                 case SPACE_FREED -> out.writeLong(spaceFreed(st));
                 case CHANGE_ATTR_TYPE -> out.writeInt(CHANGE_TYPE_IS_UNDEFINED);
                 case XATTR_SUPPORT -> out.writeBool(true);

@@ -297,6 +297,15 @@ public final class Compound {
         return this;
     }
 
+    /** CLONE (RFC 7862 section 15.13): saved filehandle's range to the current filehandle's. */
+    public Compound clone(Stateid src, Stateid dst, long srcOffset, long dstOffset, long count) {
+        XdrOut o = op(Op.CLONE);
+        src.encode(o);
+        dst.encode(o);
+        o.int64(srcOffset).int64(dstOffset).int64(count);
+        return this;
+    }
+
     /** OFFLOAD_STATUS or OFFLOAD_CANCEL (RFC 7862 sections 15.9, 15.8) of a copy's stateid. */
     public Compound offload(int opcode, Stateid copy) {
         copy.encode(op(opcode));

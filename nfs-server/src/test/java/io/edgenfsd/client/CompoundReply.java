@@ -56,7 +56,7 @@ public record CompoundReply(NfsStatus status, String tag, List<Result> results, 
             case Op.CREATE_SESSION -> createSession(in);
             case Op.PUTFH, Op.PUTROOTFH, Op.PUTPUBFH, Op.LOOKUP, Op.LOOKUPP, Op.SAVEFH, Op.RESTOREFH, Op.VERIFY,
                     Op.NVERIFY, Op.DESTROY_SESSION, Op.DESTROY_CLIENTID, Op.RECLAIM_COMPLETE, Op.FREE_STATEID,
-                    Op.DELEGRETURN, Op.LOCKT, Op.ALLOCATE, Op.DEALLOCATE -> null;
+                    Op.DELEGRETURN, Op.LOCKT, Op.ALLOCATE, Op.DEALLOCATE, Op.CLONE -> null;
             case Op.SEEK -> new Res.Seek(in.bool(), in.int64());
             case Op.READ_PLUS -> readPlus(in);
             case Op.GETXATTR -> in.opaque();

@@ -47,7 +47,7 @@ public record Fattr(int[] bitmap, byte[] values, Map<Integer, Object> attrs) {
             }
             Object o = switch (bit) {
                 case 0, 75 -> v.bitmap();
-                case 1, 2, 10, 11, 13, 28, 29, 33, 35 -> v.int32();
+                case 1, 2, 10, 11, 13, 28, 29, 33, 35, 77 -> v.int32();
                 case 3, 4, 20, 21, 22, 23, 27, 30, 31, 42, 43, 44, 45, 55 -> v.int64();
                 case 5, 6, 7, 9, 15, 16, 17, 18, 26, 34 -> v.bool();
                 case 8 -> new long[] {v.int64(), v.int64()};

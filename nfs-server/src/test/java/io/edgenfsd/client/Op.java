@@ -44,6 +44,7 @@ public final class Op {
     public static final int RECLAIM_COMPLETE = 58;
     public static final int ALLOCATE = 59;
     public static final int COPY = 60;
+    public static final int CLONE = 71;
     public static final int DEALLOCATE = 62;
     public static final int OFFLOAD_CANCEL = 66;
     public static final int OFFLOAD_STATUS = 67;

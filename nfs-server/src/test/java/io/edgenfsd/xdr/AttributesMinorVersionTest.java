@@ -20,7 +20,15 @@ class AttributesMinorVersionTest {
             Attributes.OPEN_ARGUMENTS};
 
     private static Attributes.AttrSource source(Stat st, int minor) {
+        return source(st, minor, 0);
+    }
+
+    private static Attributes.AttrSource source(Stat st, int minor, int cloneBlksize) {
         return new Attributes.AttrSource() {
+            public int cloneBlksize() {
+                return cloneBlksize;
+            }
+
             public Stat stat() {
                 return st;
             }
@@ -144,6 +152,31 @@ class AttributesMinorVersionTest {
                 encode(st, 2, buf, Attributes.SPACE_FREED);
                 assertThat(new XdrDecoder(buf).readLong()).as("ino %d", st.ino())
                         .isEqualTo(st == LINKED ? 0 : st.spaceUsed());
+            } finally {
+                buf.release();
+            }
+        }
+    }
+
+    @Test
+    void cloneBlksizeIsAdvertisedAndReturnedAtMinorTwoOnlyWhereTheFilesystemReflinks() throws Exception {
+        for (int[] c : new int[][] {{1, 4096}, {2, 0}, {2, 4096}}) {
+            ByteBuf buf = Unpooled.buffer();
+            try {
+                Attributes.encode(new XdrEncoder(buf), Attributes.bitmap(Attributes.SUPPORTED_ATTRS,
+                        Attributes.CLONE_BLKSIZE), source(FILE, c[0], c[1]), -1);
+                XdrDecoder in = new XdrDecoder(buf);
+                int[] returned = in.readBitmap();
+                in.readInt();
+                int[] supported = in.readBitmap();
+                boolean served = c[0] == 2 && c[1] != 0;
+                assertThat(Attributes.isSet(supported, Attributes.CLONE_BLKSIZE)).as("advertised, case %d/%d", c[0], c[1])
+                        .isEqualTo(served);
+                assertThat(Attributes.isSet(returned, Attributes.CLONE_BLKSIZE)).as("returned").isEqualTo(served);
+                if (served) {
+                    assertThat(in.readInt()).isEqualTo(4096);
+                }
+                assertThat(in.remaining()).isZero();
             } finally {
                 buf.release();
             }
