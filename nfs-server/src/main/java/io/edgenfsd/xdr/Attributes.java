@@ -63,6 +63,7 @@ public final class Attributes {
      * NOTSUPP from its first CLONE.
      */
     public static final int CLONE_BLKSIZE = 77;
+    private static final int[] CLONE_BLKSIZE_ONLY = {CLONE_BLKSIZE};
     /** RFC 7862 section 12.2.2: the space that removing the object would free. */
     public static final int SPACE_FREED = 78;
     /** RFC 7862 section 12.2.3: how the change attribute behaves (change_attr_type4). */
@@ -218,12 +219,13 @@ public final class Attributes {
                 || isSet(requested, SPACE_TOTAL)) ? src.fsUsage() : null; // before any byte is written
         int[] supported = supported(src.minorVersion());
         int cloneBlksize = 0;
-        if (st != null && isSet(supported, CLONE_BLKSIZE)
+        // only when the reply can show it: most GETATTRs ask for neither, and pay nothing here
+        if (isSet(supported, CLONE_BLKSIZE)
                 && (isSet(requested, CLONE_BLKSIZE) || isSet(requested, SUPPORTED_ATTRS))) {
-            cloneBlksize = src.cloneBlksize(); // before any byte is written
-        }
-        if (cloneBlksize == 0) {
-            supported = without(supported, new int[] {CLONE_BLKSIZE});
+            cloneBlksize = st != null ? src.cloneBlksize() : 0; // before any byte is written
+            if (cloneBlksize == 0) {
+                supported = without(supported, CLONE_BLKSIZE_ONLY);
+            }
         }
         int[] returned = new int[SUPPORTED.length];
         int bitmapPos = out.position();
