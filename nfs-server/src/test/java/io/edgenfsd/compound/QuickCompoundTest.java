@@ -39,13 +39,33 @@ class QuickCompoundTest {
     }
 
     @Test
-    void opsThatMayStatOpenReadOrTakeAStateLockGoToWorkers() {
+    void cacheHitCandidatesAfterSequenceStartOnTheLoop() {
         int[][] bodies = {
             {OperationTable.LOOKUP, 5, 0x68656c6c, 0x6f000000},
             {OperationTable.GETATTR, 1, 0x0010011a},
-            {OperationTable.ACCESS, 0x1f},
-            {OperationTable.CLOSE, 0, 0, 0, 0, 0},
             {OperationTable.READ, 0, 0, 0, 0, 0, 0, 4096},
+            {OperationTable.GETFH},
+        };
+        for (int[] op : bodies) {
+            ByteBuf b = compound(1, 3);
+            sequence(b);
+            putfh(b, 28);
+            for (int w : op) {
+                b.writeInt(w);
+            }
+            assertThat(QuickCompound.isQuick(b, table)).as("op %d", op[0]).isTrue();
+        }
+        ByteBuf putfhOnly = compound(1, 2);
+        sequence(putfhOnly);
+        putfh(putfhOnly, 28);
+        assertThat(QuickCompound.isQuick(putfhOnly, table)).as("PUTFH of an open object needs no disk").isTrue();
+    }
+
+    @Test
+    void opsThatMayWaitWhateverTheCachesHoldGoToWorkers() {
+        int[][] bodies = {
+            {OperationTable.ACCESS, 0x1f},       // the permission check may read a POSIX ACL
+            {OperationTable.CLOSE, 0, 0, 0, 0, 0}, // releases state, may close the last fd
             {OperationTable.READLINK},
             {OperationTable.PUTROOTFH},
         };
@@ -58,10 +78,10 @@ class QuickCompoundTest {
             }
             assertThat(QuickCompound.isQuick(b, table)).as("op %d", op[0]).isFalse();
         }
-        ByteBuf putfhOnly = compound(1, 2);
-        sequence(putfhOnly);
-        putfh(putfhOnly, 28);
-        assertThat(QuickCompound.isQuick(putfhOnly, table)).as("PUTFH may open_by_handle_at").isFalse();
+        ByteBuf twoSequences = compound(1, 2);
+        sequence(twoSequences);
+        sequence(twoSequences);
+        assertThat(QuickCompound.isQuick(twoSequences, table)).as("SEQUENCE_POS is the worker's to answer").isFalse();
     }
 
     @Test
