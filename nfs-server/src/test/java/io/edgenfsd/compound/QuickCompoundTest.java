@@ -25,6 +25,17 @@ class QuickCompoundTest {
         b.writeInt(7).writeInt(0).writeInt(0).writeInt(0);
     }
 
+    /** SEQUENCE, PUTFH and one more operation (its encoded words): is that COMPOUND quick? */
+    private boolean quickAfterPutfh(int[] op) {
+        ByteBuf b = compound(1, 3);
+        sequence(b);
+        putfh(b, 28);
+        for (int w : op) {
+            b.writeInt(w);
+        }
+        return QuickCompound.isQuick(b, table);
+    }
+
     private static void putfh(ByteBuf b, int len) {
         b.writeInt(OperationTable.PUTFH).writeInt(len).writeZero((len + 3) & ~3);
     }
@@ -47,13 +58,7 @@ class QuickCompoundTest {
             {OperationTable.GETFH},
         };
         for (int[] op : bodies) {
-            ByteBuf b = compound(1, 3);
-            sequence(b);
-            putfh(b, 28);
-            for (int w : op) {
-                b.writeInt(w);
-            }
-            assertThat(QuickCompound.isQuick(b, table)).as("op %d", op[0]).isTrue();
+            assertThat(quickAfterPutfh(op)).as("op %d", op[0]).isTrue();
         }
         ByteBuf putfhOnly = compound(1, 2);
         sequence(putfhOnly);
@@ -70,13 +75,7 @@ class QuickCompoundTest {
             {OperationTable.PUTROOTFH},
         };
         for (int[] op : bodies) {
-            ByteBuf b = compound(1, 3);
-            sequence(b);
-            putfh(b, 28);
-            for (int w : op) {
-                b.writeInt(w);
-            }
-            assertThat(QuickCompound.isQuick(b, table)).as("op %d", op[0]).isFalse();
+            assertThat(quickAfterPutfh(op)).as("op %d", op[0]).isFalse();
         }
         ByteBuf twoSequences = compound(1, 2);
         sequence(twoSequences);
