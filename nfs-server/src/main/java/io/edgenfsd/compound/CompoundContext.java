@@ -39,6 +39,20 @@ public final class CompoundContext {
     int opIndex;
     int opCount;
     int minorVersion = 1;
+    boolean onEventLoop;
+
+    /**
+     * Thrown by {@link #mayWait} on the event loop: the operation, which has had no effect yet, and the rest
+     * of the COMPOUND move to a worker. Never reaches the client.
+     */
+    static final class MustWait extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final MustWait INSTANCE = new MustWait();
+
+        private MustWait() {
+            super("must wait: continue on a worker", null, false, false);
+        }
+    }
 
     public CompoundContext(ServerContext server, RpcConnection connection, Credentials credentials, RpcReply reply) {
         this.server = server;
@@ -65,6 +79,22 @@ public final class CompoundContext {
 
     public InetAddress clientAddress() {
         return connection.remoteAddress().getAddress();
+    }
+
+    /** Whether this operation runs on the transport's event loop (and so must not wait). */
+    public boolean onEventLoop() {
+        return onEventLoop;
+    }
+
+    /**
+     * Called by an operation before a step that may wait on the disk, the network or a lock held across
+     * I/O, and before it has changed anything: on the event loop, the operation is abandoned and runs again,
+     * with the rest of the COMPOUND, on a worker; on a worker it returns at once.
+     */
+    public void mayWait() {
+        if (onEventLoop) {
+            throw MustWait.INSTANCE;
+        }
     }
 
     public boolean isLastOp() {
@@ -198,6 +228,9 @@ public final class CompoundContext {
             return null;
         }
         Export e = i.export();
+        if (e.needsNameLookup()) {
+            mayWait(); // the client's host name may be looked up (DNS)
+        }
         ExportOptions opts = e.optionsFor(clientAddress())
                 .orElseThrow(() -> new NfsException(NfsStatus.ACCESS, "client not allowed by any rule of " + e.path()));
         if (opts.secure() && connection.remoteAddress().getPort() >= 1024) {

@@ -132,102 +132,167 @@ public final class CompoundProcessor implements RpcProgram {
         CompoundContext ctx = new CompoundContext(server, connection, call.credentials(), reply);
         ctx.opCount = numOps;
         ctx.minorVersion = minor;
-        NfsStatus status = NfsStatus.OK;
-        int results = 0;
-        Slot slot = null;
-        boolean finished = false;
-        boolean timing = recorder != OpRecorder.NONE;
-        try {
-            for (int i = 0; i < numOps; i++) {
-                ctx.opIndex = i;
-                int opcode;
-                try {
-                    opcode = in.readInt();
-                } catch (XdrException e) {
-                    status = NfsStatus.BADXDR;
-                    out.writeInt(OperationTable.OP_ILLEGAL).writeInt(status.code);
-                    results++;
-                    break;
-                }
-                Operation op = ops.get(opcode, minor);
-                int resop = op == null && !OperationTable.inRange(opcode) ? OperationTable.OP_ILLEGAL : opcode;
-                out.writeInt(resop);
-                int statusPos = out.position();
-                out.writeInt(0);
-                results++;
-                long started = timing ? System.nanoTime() : 0;
-                NfsStatus opStatus = NfsStatus.OK;
-                try {
-                    checkPosition(ctx, opcode, i, numOps);
-                    if (i == 0 && opcode == OperationTable.SEQUENCE) {
-                        checkRequestSize(in, requestSize);
-                    }
-                    if (op == null) {
-                        throw new NfsException(OperationTable.inRange(opcode) ? NfsStatus.NOTSUPP : NfsStatus.OP_ILLEGAL,
-                                "operation " + opcode);
-                    }
-                    if (ctx.session() != null) { // SP4_MACH_CRED's spo_must_enforce (RFC 8881 section 2.10.8.3)
-                        server.state().checkMachineCredential(ctx.session().client(), opcode, ctx.credentials(),
-                                connection.remoteAddress());
-                    }
-                    op.execute(ctx, in, out);
-                    ctx.operationDone(opcode);
-                    if (ctx.replay != null) {
-                        out.truncate(start);
-                        out.buffer().writeBytes(ctx.replay);
-                        finished = true;
-                        return RpcConstants.SUCCESS;
-                    }
-                    if (i == 0 && opcode == OperationTable.SEQUENCE) {
-                        slot = ctx.slot;
-                        keepOpenForSession(connection, ctx.session());
-                    } else if (ctx.session() != null) {
-                        checkReplySize(ctx, reply);
-                    }
-                } catch (NfsException e) {
-                    opStatus = e.status();
-                    out = failed(reply, statusPos, opStatus);
-                    if (e instanceof NfsErrorWithBody withBody) {
-                        withBody.encodeBody(out);
-                    }
-                    if (log.isDebugEnabled()) {
-                        log.debug("{} op {} -> {} ({})", connection, OperationTable.name(opcode), opStatus, e.getMessage());
-                    }
-                } catch (XdrException e) {
-                    opStatus = NfsStatus.BADXDR;
-                    out = failed(reply, statusPos, opStatus);
-                    log.debug("{} op {}: bad XDR: {}", connection, OperationTable.name(opcode), e.getMessage());
-                } catch (RuntimeException e) {
-                    // a bug of ours, not the client's: this operation fails, the reply stays well formed, and
-                    // that is what the slot keeps (NFS4ERR_SERVERFAULT, RFC 8881 section 15.1.1)
-                    opStatus = NfsStatus.SERVERFAULT;
-                    out = failed(reply, statusPos, opStatus);
-                    internalErrors.warn("{} op {} failed unexpectedly; answered NFS4ERR_SERVERFAULT", connection,
-                            OperationTable.name(opcode), e);
-                }
-                if (timing) {
-                    recorder.operationDone(opcode, opStatus, System.nanoTime() - started,
-                            opStatus == NfsStatus.OK ? dataBytes(reply, opcode, statusPos) : 0);
-                }
-                if (opStatus != NfsStatus.OK) {
-                    status = opStatus;
-                    break;
-                }
-                out = reply.encoder();
-            }
-            finished = true;
-        } finally {
-            ctx.asServer();
-            if (slot != null) {
-                // an Error thrown through here leaves a reply we cannot vouch for: keep none
-                server.state().leaveSlot(slot, finished
-                        ? cacheableReply(ctx, reply, start, countPos, results, status) : null);
-            }
+        ctx.onEventLoop = reply.onEventLoop();
+        return new Run(ctx, in, reply, requestSize, numOps, start, countPos).proceed();
+    }
+
+    /**
+     * One COMPOUND's progress through its operations. It starts on the event loop when its first operations
+     * can run there (see {@link #runsInline}); the first operation that may wait on the disk or a lock hands
+     * the rest, from that operation on, to a worker ({@link RpcReply#defer}), with the current filehandles,
+     * the slot and the results so far. An operation defers before it has any effect.
+     */
+    private final class Run {
+        private final CompoundContext ctx;
+        private final XdrDecoder in;
+        private final RpcReply reply;
+        private final int requestSize;
+        private final int numOps;
+        private final int start;
+        private final int countPos;
+        private final boolean timing = recorder != OpRecorder.NONE;
+        private NfsStatus status = NfsStatus.OK;
+        private int results;
+        private int next;
+        private Slot slot;
+
+        Run(CompoundContext ctx, XdrDecoder in, RpcReply reply, int requestSize, int numOps, int start, int countPos) {
+            this.ctx = ctx;
+            this.in = in;
+            this.reply = reply;
+            this.requestSize = requestSize;
+            this.numOps = numOps;
+            this.start = start;
+            this.countPos = countPos;
         }
-        XdrEncoder head = new XdrEncoder(reply.head());
-        head.setInt(start, status.code);
-        head.setInt(countPos, results);
-        return RpcConstants.SUCCESS;
+
+        /** The rest of the COMPOUND on a worker. */
+        int resume() {
+            ctx.onEventLoop = false;
+            return proceed();
+        }
+
+        int proceed() {
+            RpcConnection connection = ctx.connection();
+            XdrEncoder out = reply.encoder();
+            boolean finished = false;
+            boolean deferred = false;
+            try {
+                for (int i = next; i < numOps; i++) {
+                    ctx.opIndex = i;
+                    int argsAt = in.buffer().readerIndex();
+                    int resultAt = out.position();
+                    int opcode;
+                    try {
+                        opcode = in.readInt();
+                    } catch (XdrException e) {
+                        status = NfsStatus.BADXDR;
+                        out.writeInt(OperationTable.OP_ILLEGAL).writeInt(status.code);
+                        results++;
+                        break;
+                    }
+                    Operation op = ops.get(opcode, minorVersion());
+                    if (ctx.onEventLoop && !OperationTable.mayRunOnEventLoop(opcode)) {
+                        deferred = defer(i, argsAt, resultAt);
+                        return RpcConstants.DEFERRED;
+                    }
+                    int resop = op == null && !OperationTable.inRange(opcode) ? OperationTable.OP_ILLEGAL : opcode;
+                    out.writeInt(resop);
+                    int statusPos = out.position();
+                    out.writeInt(0);
+                    results++;
+                    long started = timing ? System.nanoTime() : 0;
+                    NfsStatus opStatus = NfsStatus.OK;
+                    try {
+                        checkPosition(ctx, opcode, i, numOps);
+                        if (i == 0 && opcode == OperationTable.SEQUENCE) {
+                            checkRequestSize(in, requestSize);
+                        }
+                        if (op == null) {
+                            throw new NfsException(OperationTable.inRange(opcode) ? NfsStatus.NOTSUPP
+                                    : NfsStatus.OP_ILLEGAL, "operation " + opcode);
+                        }
+                        if (ctx.session() != null) { // SP4_MACH_CRED's spo_must_enforce (RFC 8881 section 2.10.8.3)
+                            server.state().checkMachineCredential(ctx.session().client(), opcode, ctx.credentials(),
+                                    connection.remoteAddress());
+                        }
+                        op.execute(ctx, in, out);
+                        ctx.operationDone(opcode);
+                        if (ctx.replay != null) {
+                            out.truncate(start);
+                            out.buffer().writeBytes(ctx.replay);
+                            finished = true;
+                            return RpcConstants.SUCCESS;
+                        }
+                        if (i == 0 && opcode == OperationTable.SEQUENCE) {
+                            slot = ctx.slot;
+                            keepOpenForSession(connection, ctx.session());
+                        } else if (ctx.session() != null) {
+                            checkReplySize(ctx, reply);
+                        }
+                    } catch (CompoundContext.MustWait wait) {
+                        results--;
+                        deferred = defer(i, argsAt, resultAt);
+                        return RpcConstants.DEFERRED;
+                    } catch (NfsException e) {
+                        opStatus = e.status();
+                        out = failed(reply, statusPos, opStatus);
+                        if (e instanceof NfsErrorWithBody withBody) {
+                            withBody.encodeBody(out);
+                        }
+                        if (log.isDebugEnabled()) {
+                            log.debug("{} op {} -> {} ({})", connection, OperationTable.name(opcode), opStatus,
+                                    e.getMessage());
+                        }
+                    } catch (XdrException e) {
+                        opStatus = NfsStatus.BADXDR;
+                        out = failed(reply, statusPos, opStatus);
+                        log.debug("{} op {}: bad XDR: {}", connection, OperationTable.name(opcode), e.getMessage());
+                    } catch (RuntimeException e) {
+                        // a bug of ours, not the client's: this operation fails, the reply stays well formed, and
+                        // that is what the slot keeps (NFS4ERR_SERVERFAULT, RFC 8881 section 15.1.1)
+                        opStatus = NfsStatus.SERVERFAULT;
+                        out = failed(reply, statusPos, opStatus);
+                        internalErrors.warn("{} op {} failed unexpectedly; answered NFS4ERR_SERVERFAULT", connection,
+                                OperationTable.name(opcode), e);
+                    }
+                    if (timing) {
+                        recorder.operationDone(opcode, opStatus, System.nanoTime() - started,
+                                opStatus == NfsStatus.OK ? dataBytes(reply, opcode, statusPos) : 0);
+                    }
+                    if (opStatus != NfsStatus.OK) {
+                        status = opStatus;
+                        break;
+                    }
+                    out = reply.encoder();
+                }
+                finished = true;
+            } finally {
+                ctx.asServer();
+                if (slot != null && !deferred) {
+                    // an Error thrown through here leaves a reply we cannot vouch for: keep none
+                    server.state().leaveSlot(slot, finished
+                            ? cacheableReply(ctx, reply, start, countPos, results, status) : null);
+                }
+            }
+            XdrEncoder head = new XdrEncoder(reply.head());
+            head.setInt(start, status.code);
+            head.setInt(countPos, results);
+            return RpcConstants.SUCCESS;
+        }
+
+        private int minorVersion() {
+            return ctx.minorVersion;
+        }
+
+        /** Hands operation {@code i} on to a worker: its arguments are read again there, its result rewritten. */
+        private boolean defer(int i, int argsAt, int resultAt) {
+            in.buffer().readerIndex(argsAt);
+            reply.encoder().truncate(resultAt);
+            next = i;
+            reply.defer(this::resume);
+            return true;
+        }
     }
 
     /** The operation's result becomes just {@code status}: anything it encoded (or a file region) is dropped. */

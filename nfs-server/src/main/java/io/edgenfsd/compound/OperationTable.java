@@ -111,6 +111,21 @@ public final class OperationTable {
                 || opcode == BIND_CONN_TO_SESSION || opcode == DESTROY_CLIENTID;
     }
 
+    /**
+     * Operations that may run on the event loop, each only as far as it can without waiting (it calls
+     * {@link CompoundContext#mayWait} first where it would wait): SEQUENCE (in-memory session state under
+     * its slot's own monitor), the filehandle moves, PUTFH of a handle whose object is open, GETATTR of
+     * attributes read by statx of a held fd, LOOKUP of a name in the dentry cache, and READ of data in the
+     * page cache through a file already open. (ACCESS is not among them: the kernel's permission check may
+     * read a POSIX ACL from the disk.)
+     */
+    static boolean mayRunOnEventLoop(int opcode) {
+        return switch (opcode) {
+            case SEQUENCE, GETFH, SAVEFH, RESTOREFH, PUTFH, GETATTR, LOOKUP, READ -> true;
+            default -> false;
+        };
+    }
+
     static boolean mustBeOnlyOp(int opcode) {
         return allowedWithoutSequence(opcode);
     }

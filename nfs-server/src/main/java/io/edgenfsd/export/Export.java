@@ -26,6 +26,7 @@ public final class Export {
     private final String mountpoint;
     private final long capacity;
     private final HostNameResolver resolver;
+    private final boolean needsNameLookup;
 
     Export(String path, int id, List<ExportRule> rules, String fsid, String mountpoint, long capacity,
            HostNameResolver resolver) {
@@ -36,6 +37,15 @@ public final class Export {
         this.mountpoint = mountpoint;
         this.capacity = capacity;
         this.resolver = Objects.requireNonNull(resolver, "resolver");
+        this.needsNameLookup = this.rules.stream().anyMatch(r -> r.client().needsName());
+    }
+
+    /**
+     * Whether matching a client against the rules may look up its host name (a rule by name or name
+     * pattern): that lookup may wait on DNS, so it is never done on the event loop.
+     */
+    public boolean needsNameLookup() {
+        return needsNameLookup;
     }
 
     Export withResolver(HostNameResolver r) {

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeoutException;
  * have written data the server has not seen, so its size and change attribute are asked with CB_GETATTR
  * (section 20.1) before answering. A holder that modified the file makes the server's change attribute
  * move; the size is the holder's. A holder that does not answer in time has the delegation recalled and
- * the caller gets NFS4ERR_DELAY. The wait runs on a worker (GETATTR never runs on the event loop).
+ * the caller gets NFS4ERR_DELAY. The wait runs on a worker: on the event loop the GETATTR moves there first.
  */
 final class HolderAttrs {
     /** How long a GETATTR waits for the holder's CB_GETATTR reply. */
@@ -37,6 +37,7 @@ final class HolderAttrs {
         if (d == null) {
             return st;
         }
+        ctx.mayWait(); // CB_GETATTR waits for the holder
         long[] holder;
         try {
             holder = delegations.askHolder(d).get(WAIT_MS, TimeUnit.MILLISECONDS);

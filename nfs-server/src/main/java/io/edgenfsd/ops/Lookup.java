@@ -15,7 +15,11 @@ public final class Lookup implements Operation {
         String name = OpSupport.component(in);
         Inode dir = ctx.current();
         ctx.enter(dir);
-        Inode found = ctx.server().fs().lookup(dir, name, ctx.clientAddress());
+        Inode found = ctx.onEventLoop() ? ctx.server().fs().lookupIfCached(dir, name, ctx.clientAddress()) : null;
+        if (found == null) {
+            ctx.mayWait(); // the directory may be read from the disk
+            found = ctx.server().fs().lookup(dir, name, ctx.clientAddress());
+        }
         ctx.setCurrent(found);
         ctx.setLookedUp(found);
     }

@@ -14,6 +14,11 @@ public final class PutFh implements Operation {
     public void execute(CompoundContext ctx, XdrDecoder in, XdrEncoder out) throws NfsException {
         byte[] fh = in.readOpaque(128);
         ctx.asServer();
-        ctx.setCurrent(ctx.server().fs().resolve(fh, ctx.clientAddress()));
+        Inode i = ctx.onEventLoop() ? ctx.server().fs().resolveIfOpen(fh, ctx.clientAddress()) : null;
+        if (i == null) {
+            ctx.mayWait(); // open_by_handle_at may read the disk
+            i = ctx.server().fs().resolve(fh, ctx.clientAddress());
+        }
+        ctx.setCurrent(i);
     }
 }

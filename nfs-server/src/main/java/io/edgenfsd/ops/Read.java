@@ -32,13 +32,20 @@ public final class Read implements Operation {
         StateId id = StateId.decode(in);
         long offset = in.readLong();
         int count = (int) Math.min(in.readUInt(), ctx.server().maxRead());
+        if (ctx.onEventLoop() && ctx.resolveStateId(id).isSpecial()) {
+            ctx.mayWait(); // anonymous: the caller's permissions are checked, another's delegation recalled
+        }
         Inode file = readable(ctx, id);
         if (offset < 0) {
             out.writeBool(true).writeInt(0);
             return;
         }
         ctx.asServer();
-        OpenFiles.Lease lease = ctx.server().openFiles().acquire(file, false);
+        OpenFiles.Lease lease = ctx.onEventLoop() ? ctx.server().openFiles().acquireIfOpen(file, false) : null;
+        if (lease == null) {
+            ctx.mayWait(); // opening from the handle may read the disk
+            lease = ctx.server().openFiles().acquire(file, false);
+        }
         boolean handedOff = false;
         try {
             FileChannel ch = lease.channel();
@@ -51,6 +58,12 @@ public final class Read implements Operation {
                 XdrEncoder t = ctx.reply().appendRegion(new LeasedFileRegion(lease, offset, n), tail);
                 t.writePadding(n);
                 handedOff = true;
+                return;
+            }
+            if (ctx.onEventLoop()) {
+                if (n > ZERO_COPY_MIN || !readCached(lease, offset, n, eof, out)) {
+                    ctx.mayWait(); // not all in the page cache: read on a worker
+                }
                 return;
             }
             readInto(ch, offset, n, eof, out);
@@ -72,12 +85,32 @@ public final class Read implements Operation {
         }
         OpenState open = IoState.check(ctx, id, file, false);
         if (open == null) {
+            ctx.mayWait(); // the checks below may read the disk
             // no open of this very object (an open's key names it): check what it is, and that the caller
             // may read it now (anonymous READ is permitted by the file's own permissions)
             OpSupport.requireRegular(ctx.server().fs().type(file));
             ctx.server().fs().checkAccess(file, LocalFs.R_OK);
         }
         return file;
+    }
+
+    /**
+     * READ4resok from the page cache only (preadv2 RWF_NOWAIT); false, with nothing written, when some of it
+     * is not cached (or the filesystem cannot say).
+     */
+    private static boolean readCached(OpenFiles.Lease lease, long offset, int n, boolean eof, XdrEncoder out) {
+        ByteBuf buf = out.buffer();
+        int at = buf.writerIndex();
+        buf.ensureWritable(8 + n + 3);
+        int got = lease.readCached(buf.nioBuffer(at + 8, n), offset);
+        if (got < 0) {
+            return false;
+        }
+        // the file shrank under us: what we have is what there is
+        out.writeBool(eof || got < n).writeInt(got);
+        buf.writerIndex(at + 8 + got);
+        out.writePadding(got);
+        return true;
     }
 
     private static void readInto(FileChannel ch, long offset, int n, boolean eof, XdrEncoder out) throws IOException {

@@ -15,6 +15,8 @@ public final class RpcConstants {
     public static final int PROC_UNAVAIL = 3;
     public static final int GARBAGE_ARGS = 4;
     public static final int SYSTEM_ERR = 5;
+    /** Not on the wire: the program handed the rest of the call to a worker ({@link RpcReply#defer}). */
+    public static final int DEFERRED = -1;
 
     public static final int RPC_MISMATCH = 0;
     public static final int AUTH_ERROR = 1;

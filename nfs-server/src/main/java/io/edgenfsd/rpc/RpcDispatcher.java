@@ -240,18 +240,54 @@ public final class RpcDispatcher extends ChannelInboundHandlerAdapter {
                 .writeInt(0).writeInt(0);
         int statPos = enc.position();
         enc.writeInt(RpcConstants.SUCCESS);
-        int stat;
+        reply.onEventLoop(ch.eventLoop().inEventLoop());
+        int stat = run(conn, call, () -> program.call(conn, call, in, reply));
+        if (stat == RpcConstants.DEFERRED) {
+            // the call started on the loop and its next step may wait: a worker runs the rest
+            RpcReply.Continuation rest = reply.takeContinuation();
+            Runnable onWorker = () -> {
+                int s = run(conn, call, rest::resume);
+                if (s == RpcConstants.DEFERRED) { // a program bug: a worker has nowhere to hand it
+                    internalErrors.warn("{}: xid {} deferred on a worker; answered SYSTEM_ERR", conn, call.xid());
+                    s = RpcConstants.SYSTEM_ERR;
+                }
+                finish(conn, reply, statPos, s, record, size, estimate);
+            };
+            try {
+                workers.execute(onWorker);
+            } catch (RejectedExecutionException e) {
+                // shutting down: the rest would run nowhere; a worker's state (a slot in use) stays as is
+                finish(conn, reply, statPos, RpcConstants.SYSTEM_ERR, record, size, estimate);
+            }
+            return;
+        }
+        finish(conn, reply, statPos, stat, record, size, estimate);
+    }
+
+    private interface Step {
+        int run();
+    }
+
+    /** Runs (part of) a call; a program's exception becomes the accept_stat it deserves. */
+    private static int run(RpcConnection conn, RpcCall call, Step step) {
         try {
-            stat = program.call(conn, call, in, reply);
+            return step.run();
         } catch (XdrException e) {
             log.debug("{}: garbage arguments in xid {}: {}", conn, call.xid(), e.getMessage());
-            stat = RpcConstants.GARBAGE_ARGS;
+            return RpcConstants.GARBAGE_ARGS;
         } catch (RuntimeException | Error e) {
             internalErrors.warn("{}: internal error serving xid {}; answered SYSTEM_ERR", conn, call.xid(), e);
-            stat = RpcConstants.SYSTEM_ERR;
-        } finally {
-            drop(conn, record, size);
+            return RpcConstants.SYSTEM_ERR;
         }
+    }
+
+    /** Releases the request, completes the reply's header and sends it. */
+    private void finish(RpcConnection conn, RpcReply reply, int statPos, int stat, ByteBuf record, long size,
+                        long estimate) {
+        drop(conn, record, size);
+        Channel ch = conn.channel();
+        ByteBuf head = reply.head();
+        XdrEncoder enc = new XdrEncoder(head);
         if (stat != RpcConstants.SUCCESS) {
             reply.discardRegion();
             enc.truncate(statPos);

@@ -13,10 +13,47 @@ public final class RpcReply {
     private final XdrEncoder encoder;
     private FileRegion region;
     private ByteBuf tail;
+    private boolean onEventLoop;
+    private Continuation continuation;
+
+    /**
+     * The rest of a call that started on the event loop and must finish on a worker because its next step
+     * may wait (DESIGN.md: the event loop never blocks). Returns the accept_stat, as {@link RpcProgram#call}.
+     */
+    public interface Continuation {
+        int resume();
+    }
 
     RpcReply(ByteBuf head) {
         this.head = head;
         this.encoder = new XdrEncoder(head);
+    }
+
+    /** Whether the call runs on the transport's event loop, so that it may hand its rest to a worker. */
+    public boolean onEventLoop() {
+        return onEventLoop;
+    }
+
+    void onEventLoop(boolean b) {
+        onEventLoop = b;
+    }
+
+    /**
+     * Called by a program running on the event loop, which then returns {@link RpcConstants#DEFERRED}: the
+     * transport runs {@code rest} on a worker and sends the reply when it returns.
+     */
+    public void defer(Continuation rest) {
+        if (!onEventLoop) {
+            throw new IllegalStateException("only a call on the event loop is handed to a worker");
+        }
+        continuation = rest;
+        onEventLoop = false;
+    }
+
+    Continuation takeContinuation() {
+        Continuation c = continuation;
+        continuation = null;
+        return c;
     }
 
     public XdrEncoder encoder() {

@@ -46,6 +46,11 @@ public final class Inode {
         return resolvedStat;
     }
 
+    /** Whether the object's fd is held (using it needs no open_by_handle_at). */
+    public boolean isOpen() {
+        return object != null;
+    }
+
     public boolean isPseudo() {
         return export == null;
     }

@@ -218,6 +218,18 @@ public final class LocalFs {
     }
 
     public Inode resolve(byte[] fh, InetAddress client) throws NfsException {
+        return resolve(fh, client, false);
+    }
+
+    /**
+     * {@link #resolve}, or null when that would wait: the object is not open (open_by_handle_at reads the
+     * disk), it lies on a crossed mount, or subtree_check must walk up from a directory. For the event loop.
+     */
+    public Inode resolveIfOpen(byte[] fh, InetAddress client) throws NfsException {
+        return resolve(fh, client, true);
+    }
+
+    private Inode resolve(byte[] fh, InetAddress client, boolean noWait) throws NfsException {
         if (fh.length == 0 || fh.length > 128) {
             throw new NfsException(NfsStatus.BADHANDLE, "handle length " + fh.length);
         }
@@ -248,9 +260,15 @@ public final class LocalFs {
             }
             o = held.object();
         } else {
+            if (noWait) {
+                return null;
+            }
             int id = handles.exportId(fh);
             e = exports.byId(id).orElseThrow(() -> new NfsException(NfsStatus.STALE, "export " + id + " gone"));
             o = handles.open(e, fh);
+        }
+        if (noWait && (o.dev != rootDev(e) || e.needsNameLookup())) {
+            return null; // the mount table is read, or the client's host name may be looked up
         }
         if (o.dev != rootDev(e)) {
             requireCrossedMount(e, o.dev, client, fh);
@@ -269,6 +287,9 @@ public final class LocalFs {
         }
         boolean root = isRoot(e, st.dev(), st.ino());
         boolean subtree = e.optionsFor(client).map(ExportOptions::subtreeCheck).orElse(false);
+        if (noWait && !root && subtree && o.isDirectory()) {
+            return null; // the walk up to the export root may read the disk
+        }
         if (!root && (fresh && o.isDirectory() || subtree && o.isDirectory()) && !inside(e, o)) {
             // a directory moved out of its export on the host; with subtree_check checked on every PUTFH
             cache.remove(fh);
@@ -416,6 +437,43 @@ public final class LocalFs {
             throw new NfsException(NfsStatus.NOENT, name);
         }
         return i;
+    }
+
+    /**
+     * {@link #lookup} without waiting on the disk, or null when it would wait: the name is not in the
+     * kernel's dentry cache (openat2 RESOLVE_CACHED), or the step needs more than the directory's fd (the
+     * pseudo filesystem, a nested export, a mount point, a kernel without RESOLVE_CACHED). The fd opened
+     * from the cache pins the dentry while the ordinary lookup runs, so that lookup finds it in memory too.
+     * For the event loop.
+     */
+    public Inode lookupIfCached(Inode dir, String name, InetAddress client) throws NfsException {
+        if (dir.isPseudo() || dir.object == null || !At.hasResolveCached() || dir.export().needsNameLookup()) {
+            return null;
+        }
+        FsObject d = dir.object;
+        if (!d.isDirectory() || d.mountId < 0 || !layout.nested().isEmpty()
+                && layout.nested().get(nestedKey(d.dev, d.ino, name)) != null) {
+            return null;
+        }
+        int pin;
+        try {
+            pin = At.openBeneathIfCached(d.fd, name);
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
+        } finally {
+            Reference.reachabilityFence(d);
+        }
+        if (pin == At.NOT_CACHED) {
+            return null;
+        }
+        if (pin < 0) {
+            throw new NfsException(NfsStatus.NOENT, name); // a negative dentry: known not to exist
+        }
+        try {
+            return find(dir, name, client, false);
+        } finally {
+            At.close(pin);
+        }
     }
 
     /** {@link #lookup}, or null when there is no such name (OPEN's create test, without an exception). */
@@ -1184,8 +1242,12 @@ public final class LocalFs {
      * checked at OPEN, or just now with {@link #checkAccess}); owned by the caller ({@link OpenFiles}).
      */
     FileChannel openChannel(Inode file, boolean write) throws NfsException {
-        int fd = reopen(file, write ? LinuxCalls.O_RDWR : LinuxCalls.O_RDONLY);
-        return FdChannels.of(fd, write);
+        return FdChannels.of(openForIo(file, write), write);
+    }
+
+    /** An fd of the file for READ/WRITE (O_RDWR for {@code write}), opened from its handle as the server. */
+    int openForIo(Inode file, boolean write) throws NfsException {
+        return reopen(file, write ? LinuxCalls.O_RDWR : LinuxCalls.O_RDONLY);
     }
 
     // ----- attribute changes (as the caller: the kernel checks ownership and permission) -----

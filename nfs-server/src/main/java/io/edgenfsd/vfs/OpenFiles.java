@@ -29,6 +29,14 @@ public final class OpenFiles {
             return entry.channel;
         }
 
+        /**
+         * Reads into {@code dst} (direct) at {@code offset} only from the page cache: the bytes read (fewer
+         * only at the end of the file), or -1 when that would wait on the disk. For the event loop.
+         */
+        public int readCached(java.nio.ByteBuffer dst, long offset) {
+            return io.edgenfsd.vfs.linux.FdChannels.readWithoutWaiting(entry.fd, dst, offset);
+        }
+
         @Override
         public void close() {
             release(entry);
@@ -38,12 +46,14 @@ public final class OpenFiles {
     private static final class Entry {
         final Key key;
         final FileChannel channel;
+        final int fd;
         int refs;
         boolean dead;
 
-        Entry(Key key, FileChannel channel) {
+        Entry(Key key, FileChannel channel, int fd) {
             this.key = key;
             this.channel = channel;
+            this.fd = fd;
         }
     }
 
@@ -61,6 +71,16 @@ public final class OpenFiles {
         this.fs = fs;
     }
 
+    /** A channel already open for {@code file}, or null: never opens (for the event loop, which must not wait). */
+    public synchronized Lease acquireIfOpen(Inode file, boolean write) {
+        Entry e = entries.get(new Key(file.key(), write));
+        if (e == null) {
+            return null;
+        }
+        e.refs++;
+        return new Lease(e);
+    }
+
     public Lease acquire(Inode file, boolean write) throws NfsException {
         Key key = new Key(file.key(), write);
         synchronized (this) {
@@ -70,13 +90,14 @@ public final class OpenFiles {
                 return new Lease(e);
             }
         }
-        FileChannel ch = fs.openChannel(file, write);
+        int fd = fs.openForIo(file, write);
+        FileChannel ch = io.edgenfsd.vfs.linux.FdChannels.of(fd, write);
         synchronized (this) {
             Entry e = entries.get(key);
             if (e != null) {
                 closeQuietly(ch);
             } else {
-                e = new Entry(key, ch);
+                e = new Entry(key, ch, fd);
                 entries.put(key, e);
                 evict();
             }

@@ -137,6 +137,16 @@ public final class Attributes {
         return w < bitmap.length && (bitmap[w] & (1 << (bit % 32))) != 0;
     }
 
+    /** Whether {@code a} and {@code b} have a bit in common. */
+    public static boolean anySet(int[] a, int[] b) {
+        for (int i = 0; i < Math.min(a.length, b.length); i++) {
+            if ((a[i] & b[i]) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static int[] and(int[] a, int[] b) {
         int[] r = new int[Math.min(a.length, b.length)];
         for (int i = 0; i < r.length; i++) {

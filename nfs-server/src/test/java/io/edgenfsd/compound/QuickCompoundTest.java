@@ -25,6 +25,17 @@ class QuickCompoundTest {
         b.writeInt(7).writeInt(0).writeInt(0).writeInt(0);
     }
 
+    /** SEQUENCE, PUTFH and one more operation (its encoded words): is that COMPOUND quick? */
+    private boolean quickAfterPutfh(int[] op) {
+        ByteBuf b = compound(1, 3);
+        sequence(b);
+        putfh(b, 28);
+        for (int w : op) {
+            b.writeInt(w);
+        }
+        return QuickCompound.isQuick(b, table);
+    }
+
     private static void putfh(ByteBuf b, int len) {
         b.writeInt(OperationTable.PUTFH).writeInt(len).writeZero((len + 3) & ~3);
     }
@@ -39,29 +50,37 @@ class QuickCompoundTest {
     }
 
     @Test
-    void opsThatMayStatOpenReadOrTakeAStateLockGoToWorkers() {
+    void cacheHitCandidatesAfterSequenceStartOnTheLoop() {
         int[][] bodies = {
             {OperationTable.LOOKUP, 5, 0x68656c6c, 0x6f000000},
             {OperationTable.GETATTR, 1, 0x0010011a},
-            {OperationTable.ACCESS, 0x1f},
-            {OperationTable.CLOSE, 0, 0, 0, 0, 0},
             {OperationTable.READ, 0, 0, 0, 0, 0, 0, 4096},
-            {OperationTable.READLINK},
-            {OperationTable.PUTROOTFH},
+            {OperationTable.GETFH},
         };
         for (int[] op : bodies) {
-            ByteBuf b = compound(1, 3);
-            sequence(b);
-            putfh(b, 28);
-            for (int w : op) {
-                b.writeInt(w);
-            }
-            assertThat(QuickCompound.isQuick(b, table)).as("op %d", op[0]).isFalse();
+            assertThat(quickAfterPutfh(op)).as("op %d", op[0]).isTrue();
         }
         ByteBuf putfhOnly = compound(1, 2);
         sequence(putfhOnly);
         putfh(putfhOnly, 28);
-        assertThat(QuickCompound.isQuick(putfhOnly, table)).as("PUTFH may open_by_handle_at").isFalse();
+        assertThat(QuickCompound.isQuick(putfhOnly, table)).as("PUTFH of an open object needs no disk").isTrue();
+    }
+
+    @Test
+    void opsThatMayWaitWhateverTheCachesHoldGoToWorkers() {
+        int[][] bodies = {
+            {OperationTable.ACCESS, 0x1f},       // the permission check may read a POSIX ACL
+            {OperationTable.CLOSE, 0, 0, 0, 0, 0}, // releases state, may close the last fd
+            {OperationTable.READLINK},
+            {OperationTable.PUTROOTFH},
+        };
+        for (int[] op : bodies) {
+            assertThat(quickAfterPutfh(op)).as("op %d", op[0]).isFalse();
+        }
+        ByteBuf twoSequences = compound(1, 2);
+        sequence(twoSequences);
+        sequence(twoSequences);
+        assertThat(QuickCompound.isQuick(twoSequences, table)).as("SEQUENCE_POS is the worker's to answer").isFalse();
     }
 
     @Test

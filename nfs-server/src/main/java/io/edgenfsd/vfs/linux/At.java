@@ -60,6 +60,9 @@ public final class At {
     static final long RESOLVE_NO_MAGICLINKS = 0x02;
     static final long RESOLVE_NO_SYMLINKS = 0x04;
     static final long RESOLVE_BENEATH = 0x08;
+    /** Linux 5.12+: fail with EAGAIN unless every component is in the dentry cache (no disk read). */
+    static final long RESOLVE_CACHED = 0x20;
+    static final int EAGAIN = 11;
     /** What every name lookup on a client's behalf uses. */
     static final long RESOLVE_CONFINED = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
 
@@ -226,6 +229,53 @@ public final class At {
         } catch (ErrnoException e) {
             return false;
         }
+    }
+
+    private static final boolean RESOLVE_CACHED_WORKS = OPENAT2 && probeResolveCached();
+
+    private static boolean probeResolveCached() {
+        try {
+            close(openat2(AT_FDCWD, name("/"), LinuxCalls.O_PATH | LinuxCalls.O_DIRECTORY, 0, RESOLVE_CACHED));
+            return true;
+        } catch (ErrnoException e) {
+            return e.errno() == EAGAIN; // EINVAL: a kernel before 5.12
+        }
+    }
+
+    /** Whether {@link #openBeneathIfCached} can tell a cached name from one that needs the disk. */
+    public static boolean hasResolveCached() {
+        return RESOLVE_CACHED_WORKS;
+    }
+
+    /** {@link #openBeneathIfCached}'s answer when the name is not in the dentry cache. */
+    public static final int NOT_CACHED = -2;
+
+    /**
+     * {@link #openBeneathIfExists} (O_PATH, confined), but only from the dentry cache: -1 when the name is
+     * known not to exist, {@link #NOT_CACHED} when finding out would read the disk, or the name crosses a
+     * mount or the kernel cannot tell (before 5.12). For the event loop, which must not wait.
+     */
+    public static int openBeneathIfCached(int dirfd, String name) throws ErrnoException {
+        if (!RESOLVE_CACHED_WORKS) {
+            return NOT_CACHED;
+        }
+        byte[] n = name(name);
+        Memory how = HOW.get();
+        how.setLong(0, Integer.toUnsignedLong(LinuxCalls.O_PATH | LinuxCalls.O_NOFOLLOW | LinuxCalls.O_CLOEXEC));
+        how.setLong(8, 0);
+        how.setLong(16, RESOLVE_CONFINED | RESOLVE_CACHED);
+        long fd = SysIBPL.syscall(new NativeLong(NR_OPENAT2), dirfd, n, how, new NativeLong(24)).longValue();
+        if (fd < 0) {
+            int errno = Native.getLastError();
+            if (errno == ENOENT) {
+                return -1;
+            }
+            if (errno == EAGAIN || errno == EXDEV) {
+                return NOT_CACHED;
+            }
+            throw ErrnoException.of(errno, "openat2", name);
+        }
+        return (int) fd;
     }
 
     /** Whether name lookups use openat2 with RESOLVE_* (else single-component openat with O_NOFOLLOW). */

@@ -1,5 +1,6 @@
 package io.edgenfsd.vfs.linux;
 
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
@@ -56,6 +57,57 @@ public final class FdChannels {
             return new FileInputStream(d).getChannel();
         }
         return new PositionalChannel(fd);
+    }
+
+    /**
+     * Reads {@code dst.remaining()} bytes at {@code offset} only if they are all in the page cache:
+     * preadv2 with RWF_NOWAIT (Linux 4.14+). Returns the bytes read (fewer only at the end of the file), or
+     * -1 when the read would wait on the disk, the filesystem cannot tell, or the call is missing (the caller
+     * then reads on a thread that may wait). {@code dst} must be a direct buffer; its position is not moved.
+     */
+    public static int readWithoutWaiting(int fd, ByteBuffer dst, long offset) {
+        int n = dst.remaining();
+        if (!NoWaitIo.AVAILABLE || !dst.isDirect()) {
+            return -1;
+        }
+        if (n == 0) {
+            return 0;
+        }
+        Memory iov = NoWaitIo.IOV.get();
+        Pointer base = Native.getDirectBufferPointer(dst).share(dst.position());
+        iov.setPointer(0, base);
+        if (Native.SIZE_T_SIZE == 8) {
+            iov.setLong(Native.POINTER_SIZE, n);
+        } else {
+            iov.setInt(Native.POINTER_SIZE, n);
+        }
+        long r;
+        do {
+            r = NoWaitIo.preadv64v2(fd, iov, 1, offset, NoWaitIo.RWF_NOWAIT).longValue();
+        } while (r < 0 && Native.getLastError() == At.EINTR);
+        if (r < 0) {
+            return -1; // EAGAIN: not all cached; EOPNOTSUPP: no RWF_NOWAIT on this filesystem; else the worker reports it
+        }
+        if (r < n) {
+            // short: the end of the file, or only part of it cached; only a second call (at EOF: 0) tells
+            ByteBuffer rest = dst.duplicate();
+            rest.position(dst.position() + (int) r);
+            int more = readWithoutWaiting(fd, rest, offset + r);
+            return more < 0 ? -1 : (int) r + more;
+        }
+        return (int) r;
+    }
+
+    /** preadv2 (glibc 2.26+), apart so that an older libc only loses this call. */
+    static final class NoWaitIo {
+        static final int RWF_NOWAIT = 0x08;
+        static final boolean AVAILABLE = LinuxCalls.registerDirect(NoWaitIo.class);
+        static final ThreadLocal<Memory> IOV = ThreadLocal.withInitial(() -> new Memory(2L * Native.POINTER_SIZE));
+
+        private NoWaitIo() {
+        }
+
+        static native NativeLong preadv64v2(int fd, Pointer iov, int iovcnt, long offset, int flags);
     }
 
     /** pread/pwrite, direct-mapped. */
