@@ -3,7 +3,7 @@
 alternated A/B/A/B (the build machine is shared: compare only within one run). Each start serves a
 temporary export on 127.0.0.1 (a free port) with the .deb's JVM options (packaging/src/deb/etc/default)
 unless --opts is given; "ready" is the 'edge-nfsd: ready' log line. Prints per jar the median, min and max
-seconds from exec to ready, the classes loaded before ready, and the RSS (VmRSS) at ready.
+seconds from exec to ready, the classes loaded before ready, and VmRSS / VmHWM (peak) at ready.
 --cds: first dump an AppCDS archive per jar (-XX:ArchiveClassesAtExit, one start), then start with it."""
 import argparse, os, re, shlex, socket, statistics, subprocess, sys, tempfile, time
 
@@ -45,7 +45,8 @@ def start(jar, opts, extra, tmp, timeout=120):
             if "edge-nfsd: ready" in line:
                 ready = time.monotonic() - t0
                 with open("/proc/%d/status" % p.pid) as f:
-                    rss = int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
+                    st = f.read()
+                rss = (int(re.search(r"VmRSS:\s+(\d+)", st).group(1)), int(re.search(r"VmHWM:\s+(\d+)", st).group(1)))
                 break
             if time.monotonic() > deadline:
                 break
@@ -89,7 +90,7 @@ def main():
             res[name].append(start(jar, opts, extra[name], tmp))
     print("opts: %s%s; %d runs each, alternated; load %s" % (" ".join(opts), " (AppCDS)" if a.cds else "",
                                                             a.runs, open("/proc/loadavg").read().split()[0]))
-    print("| jar | start to ready median (min-max) s | classes loaded | VmRSS at ready (kB) |")
+    print("| jar | start to ready median (min-max) s | classes loaded | VmRSS / VmHWM at ready (kB) |")
     print("|---|---|---|---|")
     for name, jar in jars:
         r = res[name]
@@ -97,9 +98,10 @@ def main():
         if len(t) < len(r):
             print("| %s | %d of %d starts not ready | | |" % (name, len(r) - len(t), len(r)))
             continue
-        print("| %s | %.2f (%.2f-%.2f) | %d | %d |" % (name, statistics.median(t), min(t), max(t),
-                                                    statistics.median(x[1] for x in r),
-                                                    statistics.median(x[2] for x in r)))
+        print("| %s | %.2f (%.2f-%.2f) | %d | %d / %d |" % (name, statistics.median(t), min(t), max(t),
+                                                         statistics.median(x[1] for x in r),
+                                                         statistics.median(x[2][0] for x in r),
+                                                         statistics.median(x[2][1] for x in r)))
         print("last trace of %s: %s" % (name, r[-1][3]), file=sys.stderr)
 
 
