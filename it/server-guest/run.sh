@@ -142,7 +142,9 @@ wait_serving() {
 # -XX:ArchiveClassesAtExit), dumped by the server guest's own JVM (the kept debootstrap tree its root
 # image was made from, run in a chroot) for this jar at the path the guest runs it from (/opt): a JVM
 # accepts an archive only from the same JVM build and for the same jar path, size and mtime. A Pi
-# would make it once at package installation. EDGE_NFSD_IT_CDS=0 runs without it.
+# would make it once at package installation. EDGE_NFSD_IT_CDS=0 runs without it. Like the .deb's
+# postinst, it first unpacks JNA's native stub for the guest (LOGDIR/libjnidispatch.so), which the
+# server guest then loads with -Djna.boot.library.path instead of unpacking it at every boot.
 make_cds_archive() {
   local out=$1 db port pid rc=0
   db=$(ls -d "$SG"/debootstrap-*/ 2>/dev/null | head -n1)
@@ -154,8 +156,13 @@ make_cds_archive() {
     rm -f "$db/opt/edge-nfsd.jsa"
     mount --bind /proc "$db/proc" && mount --bind /dev "$db/dev" || exit 1
     port=$(it_free_port)
+    rm -rf "$db/opt/jna"
+    chroot "$db" java -cp /opt/edge-nfsd.jar io.edgenfsd.vfs.linux.JnaStub /opt/jna >"$LOGDIR/jna-unpack.log" 2>&1 \
+      && cp "$db/opt/jna/libjnidispatch.so" "$LOGDIR/libjnidispatch.so"
+    local jna=()
+    [[ -f "$LOGDIR/libjnidispatch.so" ]] && jna=(-Djna.boot.library.path=/opt/jna -Djna.nounpack=true)
     # shellcheck disable=SC2046
-    chroot "$db" java $(it_deb_java_opts) -XX:ArchiveClassesAtExit=/opt/edge-nfsd.jsa -jar /opt/edge-nfsd.jar \
+    chroot "$db" java $(it_deb_java_opts) "${jna[@]}" -XX:ArchiveClassesAtExit=/opt/edge-nfsd.jsa -jar /opt/edge-nfsd.jar \
       --bind 127.0.0.1 --port "$port" --state-dir /tmp/cds-state --export "/tmp/cds-exp *(rw,sync,insecure)" \
       >"$LOGDIR/cds-dump.log" 2>&1 </dev/null &
     pid=$!
@@ -163,7 +170,7 @@ make_cds_archive() {
     it_stop_pid "$pid" 60
     umount "$db/dev" "$db/proc"
     [[ $rc -eq 0 && -s "$db/opt/edge-nfsd.jsa" ]] && cp "$db/opt/edge-nfsd.jsa" "$out"
-    rm -rf "$db/opt/edge-nfsd.jar" "$db/opt/edge-nfsd.jsa" "$db/tmp/cds-exp" "$db/tmp/cds-state"
+    rm -rf "$db/opt/edge-nfsd.jar" "$db/opt/edge-nfsd.jsa" "$db/opt/jna" "$db/tmp/cds-exp" "$db/tmp/cds-state"
     [[ -s "$out" ]]
   ) 9>"$SG/.lock"
 }
@@ -190,6 +197,7 @@ EOF
   if [[ $kind == edge ]]; then
     cp -p "$JAR" "$d/server/edge-nfsd.jar"
     [[ -f "$LOGDIR/edge-nfsd.jsa" ]] && cp "$LOGDIR/edge-nfsd.jsa" "$d/server/"
+    [[ -f "$LOGDIR/libjnidispatch.so" ]] && cp "$LOGDIR/libjnidispatch.so" "$d/server/"
   fi
 }
 

@@ -53,6 +53,12 @@ if [ "$SERVER_KIND" = edge ]; then
     cp /job/edge-nfsd.jsa /opt/edge-nfsd.jsa
     JAVA_OPTS="$JAVA_OPTS -XX:SharedArchiveFile=/opt/edge-nfsd.jsa -Xlog:cds=info:file=/job/cds.log"
   fi
+  # JNA's stub unpacked by run.sh (as the .deb's postinst does): loaded from /opt/jna, not unpacked to /tmp
+  if [ -f /job/libjnidispatch.so ]; then
+    mkdir -p /opt/jna
+    cp /job/libjnidispatch.so /opt/jna/libjnidispatch.so
+    JAVA_OPTS="$JAVA_OPTS -Djna.boot.library.path=/opt/jna -Djna.nounpack=true"
+  fi
   # PC_CLASSLOAD_TRACE=1: a timeline of the JVM's start (each class loaded, with the JVM's uptime)
   [ "${CLASSLOAD_TRACE:-0}" = 1 ] && JAVA_OPTS="$JAVA_OPTS -Xlog:class+load:file=/job/classload.log:uptime"
   say "starting edge-nfsd"
