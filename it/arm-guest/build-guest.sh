@@ -106,15 +106,18 @@ KVER=$(ls "$ROOT/lib/modules" | sort -V | tail -1)
 
 # Boot and test plumbing (as it/deb-guest): root on /dev/vda, the run's job directory over 9p on /job,
 # the SD-card disk (/dev/vdb, made by run.sh) holding the export and the state directory, a unit that
-# runs /job/guest-job.sh once the system is up, no login (serial console logs only).
+# runs /job/guest-job.sh once the system is up, no login (serial console logs only). Device timeouts of
+# 900 s and nofail on the binds: under TCG udev in the real root starts after a 60 s timeout for
+# /dev/vdb has expired, and the first boot (2026-12-03) went to emergency mode; the job unit's
+# RequiresMountsFor still fails the run if the binds are missing.
 echo armguest >"$ROOT/etc/hostname"
 printf '127.0.0.1\tlocalhost\n127.0.1.1\tarmguest\n' >"$ROOT/etc/hosts"
 cat >"$ROOT/etc/fstab" <<'FSTAB'
 /dev/vda  /     ext4  errors=remount-ro  0 1
 job       /job  9p    trans=virtio,version=9p2000.L,msize=262144,cache=none,nofail,x-systemd.device-timeout=30s  0 0
-/dev/vdb  /sd   ext4  nofail,x-systemd.device-timeout=60s  0 2
-/sd/nfs-k8s     /var/nfs-k8s       none  bind,x-systemd.requires-mounts-for=/sd  0 0
-/sd/edge-nfsd   /var/lib/edge-nfsd none  bind,x-systemd.requires-mounts-for=/sd  0 0
+/dev/vdb  /sd   ext4  nofail,x-systemd.device-timeout=900s  0 2
+/sd/nfs-k8s     /var/nfs-k8s       none  bind,nofail,x-systemd.requires-mounts-for=/sd  0 0
+/sd/edge-nfsd   /var/lib/edge-nfsd none  bind,nofail,x-systemd.requires-mounts-for=/sd  0 0
 FSTAB
 mkdir -p "$ROOT/job" "$ROOT/sd" "$ROOT/var/nfs-k8s" "$ROOT/var/lib/edge-nfsd"
 printf '9p\n9pnet_virtio\n' >"$ROOT/etc/modules-load.d/arm-guest.conf"
