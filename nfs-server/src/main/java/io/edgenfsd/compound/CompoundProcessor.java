@@ -191,9 +191,10 @@ public final class CompoundProcessor implements RpcProgram {
                         results++;
                         break;
                     }
-                    Operation op = ops.get(opcode, minorVersion());
+                    Operation op = ops.get(opcode, ctx.minorVersion);
                     if (ctx.onEventLoop && !OperationTable.mayRunOnEventLoop(opcode)) {
-                        deferred = defer(i, argsAt, resultAt);
+                        deferred = true;
+                        defer(i, argsAt, resultAt);
                         return RpcConstants.DEFERRED;
                     }
                     int resop = op == null && !OperationTable.inRange(opcode) ? OperationTable.OP_ILLEGAL : opcode;
@@ -232,7 +233,8 @@ public final class CompoundProcessor implements RpcProgram {
                         }
                     } catch (CompoundContext.MustWait wait) {
                         results--;
-                        deferred = defer(i, argsAt, resultAt);
+                        deferred = true;
+                        defer(i, argsAt, resultAt);
                         return RpcConstants.DEFERRED;
                     } catch (NfsException e) {
                         opStatus = e.status();
@@ -281,17 +283,12 @@ public final class CompoundProcessor implements RpcProgram {
             return RpcConstants.SUCCESS;
         }
 
-        private int minorVersion() {
-            return ctx.minorVersion;
-        }
-
         /** Hands operation {@code i} on to a worker: its arguments are read again there, its result rewritten. */
-        private boolean defer(int i, int argsAt, int resultAt) {
+        private void defer(int i, int argsAt, int resultAt) {
             in.buffer().readerIndex(argsAt);
             reply.encoder().truncate(resultAt);
             next = i;
             reply.defer(this::resume);
-            return true;
         }
     }
 

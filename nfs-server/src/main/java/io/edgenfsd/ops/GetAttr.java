@@ -20,7 +20,6 @@ public final class GetAttr implements Operation {
             Attributes.FILES_TOTAL, Attributes.SPACE_AVAIL, Attributes.SPACE_FREE, Attributes.SPACE_TOTAL,
             Attributes.CLONE_BLKSIZE);
 
-
     @Override
     public void execute(CompoundContext ctx, XdrDecoder in, XdrEncoder out) throws NfsException {
         int[] requested = in.readBitmap();

@@ -7,7 +7,6 @@ import io.edgenfsd.status.NfsException;
 import io.edgenfsd.status.NfsStatus;
 import io.edgenfsd.vfs.linux.At;
 import io.edgenfsd.vfs.linux.ErrnoException;
-import io.edgenfsd.vfs.linux.FdChannels;
 import io.edgenfsd.vfs.linux.LinuxCalls;
 import io.edgenfsd.vfs.linux.Reflink;
 import io.edgenfsd.vfs.linux.StatVfs;
@@ -15,7 +14,6 @@ import io.edgenfsd.vfs.linux.ThreadCredentials;
 
 import java.lang.ref.Reference;
 import java.net.InetAddress;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -1238,14 +1236,10 @@ public final class LocalFs {
     }
 
     /**
-     * A channel for READ/WRITE/COMMIT, opened from the handle as the server (the caller's permission was
-     * checked at OPEN, or just now with {@link #checkAccess}); owned by the caller ({@link OpenFiles}).
+     * An fd of the file for READ/WRITE/COMMIT (O_RDWR for {@code write}), opened from its handle as the server
+     * (the caller's permission was checked at OPEN, or just now with {@link #checkAccess}); owned by the
+     * caller ({@link OpenFiles}).
      */
-    FileChannel openChannel(Inode file, boolean write) throws NfsException {
-        return FdChannels.of(openForIo(file, write), write);
-    }
-
-    /** An fd of the file for READ/WRITE (O_RDWR for {@code write}), opened from its handle as the server. */
     int openForIo(Inode file, boolean write) throws NfsException {
         return reopen(file, write ? LinuxCalls.O_RDWR : LinuxCalls.O_RDONLY);
     }

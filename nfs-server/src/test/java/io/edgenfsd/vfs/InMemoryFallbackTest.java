@@ -33,7 +33,7 @@ class InMemoryFallbackTest {
     }
 
     private static String read(LocalFs fs, Inode f) throws Exception {
-        try (FileChannel ch = fs.openChannel(f, false)) {
+        try (FileChannel ch = io.edgenfsd.vfs.linux.FdChannels.of(fs.openForIo(f, false), false)) {
             ByteBuffer b = ByteBuffer.allocate(64);
             ch.read(b, 0);
             return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);

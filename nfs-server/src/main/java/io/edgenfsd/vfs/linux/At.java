@@ -259,12 +259,8 @@ public final class At {
         if (!RESOLVE_CACHED_WORKS) {
             return NOT_CACHED;
         }
-        byte[] n = name(name);
-        Memory how = HOW.get();
-        how.setLong(0, Integer.toUnsignedLong(LinuxCalls.O_PATH | LinuxCalls.O_NOFOLLOW | LinuxCalls.O_CLOEXEC));
-        how.setLong(8, 0);
-        how.setLong(16, RESOLVE_CONFINED | RESOLVE_CACHED);
-        long fd = SysIBPL.syscall(new NativeLong(NR_OPENAT2), dirfd, n, how, new NativeLong(24)).longValue();
+        long fd = openat2Raw(dirfd, name(name), LinuxCalls.O_PATH | LinuxCalls.O_NOFOLLOW | LinuxCalls.O_CLOEXEC,
+                RESOLVE_CONFINED | RESOLVE_CACHED);
         if (fd < 0) {
             int errno = Native.getLastError();
             if (errno == ENOENT) {
@@ -307,17 +303,22 @@ public final class At {
         return openat(dirfd, n, flags | LinuxCalls.O_NOFOLLOW, mode);
     }
 
+    /** openat2(2) as the kernel answers it: the fd, or a negative value with the errno in Native.getLastError(). */
+    private static long openat2Raw(int dirfd, byte[] name, int flags, long resolve) {
+        Memory how = HOW.get();
+        how.setLong(0, Integer.toUnsignedLong(flags));  // struct open_how: u64 flags, u64 mode, u64 resolve
+        how.setLong(8, 0);
+        how.setLong(16, resolve);
+        return SysIBPL.syscall(new NativeLong(NR_OPENAT2), dirfd, name, how, new NativeLong(24)).longValue();
+    }
+
     /** {@link #openBeneath} with O_PATH, or -1 when there is no such name (no exception for the usual case). */
     public static int openBeneathIfExists(int dirfd, String name) throws ErrnoException {
         byte[] n = name(name);
         int flags = LinuxCalls.O_PATH | LinuxCalls.O_NOFOLLOW | LinuxCalls.O_CLOEXEC;
         long fd;
         if (OPENAT2) {
-            Memory how = HOW.get();
-            how.setLong(0, Integer.toUnsignedLong(flags));
-            how.setLong(8, 0);
-            how.setLong(16, RESOLVE_CONFINED);
-            fd = SysIBPL.syscall(new NativeLong(NR_OPENAT2), dirfd, n, how, new NativeLong(24)).longValue();
+            fd = openat2Raw(dirfd, n, flags, RESOLVE_CONFINED);
         } else {
             fd = Libc.openat(dirfd, n, flags, 0);
         }

@@ -75,27 +75,28 @@ public final class FdChannels {
         }
         Memory iov = NoWaitIo.IOV.get();
         Pointer base = Native.getDirectBufferPointer(dst).share(dst.position());
-        iov.setPointer(0, base);
-        if (Native.SIZE_T_SIZE == 8) {
-            iov.setLong(Native.POINTER_SIZE, n);
-        } else {
-            iov.setInt(Native.POINTER_SIZE, n);
+        int got = 0;
+        // a short read is the end of the file or a part not cached: only the next call (0 at EOF) tells
+        while (got < n) {
+            iov.setPointer(0, base.share(got));
+            if (Native.SIZE_T_SIZE == 8) {
+                iov.setLong(Native.POINTER_SIZE, n - got);
+            } else {
+                iov.setInt(Native.POINTER_SIZE, n - got);
+            }
+            long r;
+            do {
+                r = NoWaitIo.preadv64v2(fd, iov, 1, offset + got, NoWaitIo.RWF_NOWAIT).longValue();
+            } while (r < 0 && Native.getLastError() == At.EINTR);
+            if (r < 0) {
+                return -1; // EAGAIN: not all cached; EOPNOTSUPP: no RWF_NOWAIT here; else the worker reports it
+            }
+            if (r == 0) {
+                break;
+            }
+            got += (int) r;
         }
-        long r;
-        do {
-            r = NoWaitIo.preadv64v2(fd, iov, 1, offset, NoWaitIo.RWF_NOWAIT).longValue();
-        } while (r < 0 && Native.getLastError() == At.EINTR);
-        if (r < 0) {
-            return -1; // EAGAIN: not all cached; EOPNOTSUPP: no RWF_NOWAIT on this filesystem; else the worker reports it
-        }
-        if (r < n) {
-            // short: the end of the file, or only part of it cached; only a second call (at EOF: 0) tells
-            ByteBuffer rest = dst.duplicate();
-            rest.position(dst.position() + (int) r);
-            int more = readWithoutWaiting(fd, rest, offset + r);
-            return more < 0 ? -1 : (int) r + more;
-        }
-        return (int) r;
+        return got;
     }
 
     /** preadv2 (glibc 2.26+), apart so that an older libc only loses this call. */
