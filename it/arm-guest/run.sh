@@ -15,6 +15,8 @@ TOP=$(cd "$HERE/../.." && pwd)
 LOG_TAG=arm-guest
 # shellcheck source=../lib/host.sh
 . "$HERE/../lib/host.sh"
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 DEB='' ARCH=arm64
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -59,35 +61,11 @@ it_log "assets ready after $((SECONDS - T0)) s: $GUEST"
 mkdir -p "$JOB/debs"; cp "$DEB" "$JOB/debs/"; basename "$DEB" >"$JOB/debs/a.name"
 cp "$HERE/guest-job.sh" "$JOB/"
 echo "HOG_MIB=$HOG_MIB" >"$JOB/config"
-# This run's root disk: a sparse copy of the cached image. Images built before build-guest.sh wrote
-# TCG-sized device timeouts (60 s for /dev/vdb: the first boot, 2026-12-03, went to emergency mode) get
-# its current fstab lines here, so that an older cached image (ARM_GUEST_ASSETS) still boots.
-cp --sparse=always "$GUEST/root.img" "$JOB/disk.img" || it_die "copy of the root image failed"
-if ! debugfs -R 'cat /etc/fstab' "$GUEST/root.img" 2>/dev/null | grep -q 'device-timeout=900s'; then
-  sed 's/x-systemd.device-timeout=[0-9]*s/x-systemd.device-timeout=900s/; s/^\(\/sd\/[^ ]* *[^ ]* *none *bind\),/\1,nofail,/' \
-    <(debugfs -R 'cat /etc/fstab' "$GUEST/root.img" 2>/dev/null) >"$JOB/fstab"
-  grep -q 'device-timeout=900s' "$JOB/fstab" || it_die "could not read the guest's /etc/fstab"
-  debugfs -w -f <(printf 'rm /etc/fstab\nwrite %s /etc/fstab\n' "$JOB/fstab") "$JOB/disk.img" >/dev/null 2>&1 \
-    || it_die "could not write the guest's /etc/fstab"
-  it_log "older image: fstab given build-guest.sh's device timeouts"
-fi
-# The "SD card": its own ext4 disk with the export and the state directory.
-mkdir -p "$JOB/sdroot/nfs-k8s" "$JOB/sdroot/edge-nfsd"; chmod 700 "$JOB/sdroot/edge-nfsd"
-mkfs.ext4 -q -F -L sd -d "$JOB/sdroot" "$JOB/sd.img" 2048M || it_die "mkfs of the SD disk failed"
+arm_guest_disks "$GUEST" "$JOB"
 PORT=$(it_free_port)
 T1=$SECONDS
-# SD-card figures (class 10 / A1): 20 MB/s and 300 IOPS write, 40 MB/s and 1500 IOPS read.
-# shellcheck disable=SC2054
-"$QEMU" -M "$MACHINE" -cpu "$CPU" -smp 1 -m 1024 -accel tcg -display none -no-reboot -monitor none \
-  -kernel "$GUEST/vmlinuz" -initrd "$GUEST/initrd.img" \
-  -append "root=/dev/vda rw console=ttyAMA0 panic=-1 net.ifnames=0" \
-  -drive file="$JOB/disk.img",if=none,id=d0,format=raw -device virtio-blk-pci,drive=d0 \
-  -drive file="$JOB/sd.img",if=none,id=d1,format=raw,throttling.bps-write=20000000,throttling.iops-write=300,throttling.bps-read=40000000,throttling.iops-read=1500 \
-  -device virtio-blk-pci,drive=d1 \
-  -fsdev local,path="$JOB",security_model=none,id=job -device virtio-9p-pci,fsdev=job,mount_tag=job \
-  -netdev user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:"$PORT"-:2049 -device virtio-net-pci,netdev=n0 \
-  -serial file:"$LOGS/console.log" &
-QPID=$!
+arm_guest_boot "$QEMU" "$MACHINE" "$CPU" "$GUEST" "$JOB" "$PORT" "$LOGS/console.log"
+QPID=$ARM_QPID
 it_log "qemu pid $QPID, guest NFS on 127.0.0.1:$PORT, limit ${LIMIT}s"
 SHOWN=0 KC_PID='' KC_RC='' 
 while kill -0 "$QPID" 2>/dev/null; do
