@@ -4,7 +4,7 @@
 . /job/lib.sh
 . /job/bench.env
 mnt "$EXP_BENCH" /mnt/b
-(cd /usr/lib && find python3.11 -name '*.py' | sort | head -n "$TAR_FILES") >/tmp/tar.list
+(cd /usr/lib && find python3.11 -name '*.py' | sort | sed -n "1,${TAR_FILES}p") >/tmp/tar.list
 tar -C /usr/lib -cf /tmp/src.tar -T /tmp/tar.list
 want=$(tar -tf /tmp/src.tar | wc -l)
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
