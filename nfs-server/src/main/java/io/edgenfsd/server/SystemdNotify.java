@@ -2,6 +2,7 @@ package io.edgenfsd.server;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
 import com.sun.jna.Platform;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,9 @@ final class SystemdNotify {
 
     private static native int socket(int domain, int type, int protocol);
 
-    private static native long sendto(int fd, byte[] buf, long len, int flags, Memory addr, int addrlen);
+    // size_t and ssize_t are 32 bits on armhf: as Java longs they shifted every later argument there and
+    // systemd never got READY=1 (issue 17); NativeLong is the C long, the same width as size_t on Linux.
+    private static native NativeLong sendto(int fd, byte[] buf, NativeLong len, int flags, Memory addr, int addrlen);
 
     private static native int close(int fd);
 
@@ -47,9 +50,14 @@ final class SystemdNotify {
         if (path == null || path.isEmpty()) {
             return;
         }
+        send(path, message);
+    }
+
+    /** Sends one datagram to the socket at path ('@' first: abstract); false when it could not. */
+    static boolean send(String path, String message) {
         byte[] name = path.getBytes(StandardCharsets.UTF_8);
         if (name.length > 107) {
-            return;
+            return false;
         }
         if (name[0] == '@') {
             name[0] = 0; // abstract namespace
@@ -60,13 +68,16 @@ final class SystemdNotify {
         addr.write(2, name, 0, name.length);
         int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         if (fd < 0) {
-            return;
+            return false;
         }
         byte[] msg = message.getBytes(StandardCharsets.UTF_8);
-        long rc = sendto(fd, msg, msg.length, 0, addr, 2 + name.length + (name[0] == 0 ? 0 : 1));
+        int addrLen = 2 + name.length + (name[0] == 0 ? 0 : 1);
+        long rc = sendto(fd, msg, new NativeLong(msg.length), 0, addr, addrLen).longValue();
         close(fd);
         if (rc < 0) {
             LoggerFactory.getLogger(SystemdNotify.class).warn("could not notify systemd at {}", path);
+            return false;
         }
+        return rc == msg.length;
     }
 }
