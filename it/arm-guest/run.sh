@@ -3,7 +3,8 @@
 # qemu-system-aarch64 -M virt -cpu cortex-a53 (Pi 3/4 class), armhf qemu-system-arm -M virt -cpu cortex-a15
 # (Raspberry Pi OS 32-bit class). A memory hog (512 MiB on arm64, none on armhf unless ARM_GUEST_HOG_MIB),
 # apt-get install ./edge-nfsd_*.deb (JRE through Depends), the service READY (start-to-READY from
-# systemd's timestamps), idle RSS, no OOM and no restart.
+# systemd's timestamps), idle RSS, no OOM and no restart, then start-to-READY without and with the
+# class-data sharing archive the postinst made (cds_ab).
 # Usage: it/arm-guest/run.sh [--arch arm64|armhf] [--deb FILE]. Exit 0 all passed, 1 a step failed, 2
 # could not run. ARM_GUEST_ASSETS=DIR boots an already built asset directory instead of build-guest.sh's.
 # Then the x86 kernel-client guest (it/kernel-client/run.sh --server external) mounts the guest's
@@ -33,6 +34,10 @@ esac
 # armhf: highmem=off, since the armmp kernel has no LPAE and cannot reach virt's PCIe ECAM above 4 GiB
 # (first armhf boot, 2026-12-03: "pci-host-generic: can't claim ECAM area", no /dev/vda).
 LIMIT=${ARM_GUEST_LIMIT:-3600}
+# The postinst's AppCDS dump under TCG needs more than the 180 s a real board gets (ARM_GUEST_CDS_SECONDS,
+# 0: no archive); cds_ab then restarts the service ARM_GUEST_CDS_ROUNDS times without and with it.
+CDS_SECONDS=${ARM_GUEST_CDS_SECONDS:-900} CDS_ROUNDS=${ARM_GUEST_CDS_ROUNDS:-2}
+[[ $CDS_SECONDS == 0 ]] && CDS_ROUNDS=0
 [[ $(id -u) -eq 0 ]] || it_die "must run as root"
 for t in "$QEMU" debugfs mkfs.ext4; do command -v "$t" >/dev/null || it_die "missing $t"; done
 # shellcheck disable=SC2010
@@ -60,7 +65,7 @@ fi
 it_log "assets ready after $((SECONDS - T0)) s: $GUEST"
 mkdir -p "$JOB/debs"; cp "$DEB" "$JOB/debs/"; basename "$DEB" >"$JOB/debs/a.name"
 cp "$HERE/guest-job.sh" "$JOB/"
-echo "HOG_MIB=$HOG_MIB" >"$JOB/config"
+printf 'HOG_MIB=%s\nCDS_SECONDS=%s\nCDS_ROUNDS=%s\n' "$HOG_MIB" "$CDS_SECONDS" "$CDS_ROUNDS" >"$JOB/config"
 arm_guest_disks "$GUEST" "$JOB"
 PORT=$(it_free_port)
 T1=$SECONDS
@@ -91,7 +96,8 @@ it_stop_pid "$QPID" 5; QPID=
 [[ -n "$KC_PID" ]] && it_stop_pid "$KC_PID" 10
 it_log "guest ran $((SECONDS - T1)) s, total $((SECONDS - T0)) s, logs in $LOGS"
 FAILED=0
-STEPS="systemd_pid1 memory_hog install_deb service_ready exports_insecure kernel_client no_oom"
+STEPS="systemd_pid1 memory_hog install_deb service_ready exports_insecure kernel_client no_oom cds_ab"
+[[ $CDS_ROUNDS -gt 0 ]] || STEPS=${STEPS/ cds_ab/}
 [[ $HOG_MIB -gt 0 ]] || STEPS=${STEPS/ memory_hog/}
 for s in $STEPS; do
   r=$(awk -F'\t' -v k="$s" '$1 == k' "$JOB/results.tsv" 2>/dev/null | tail -1)
