@@ -59,7 +59,7 @@ while [[ $# -gt 0 ]]; do
     --servers) SERVERS=$2; shift 2 ;;
     --rounds) ROUNDS=$2; shift 2 ;;
     --name) NAME=$2; shift 2 ;;
-    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done

@@ -2,7 +2,11 @@
 """Turns an e2e.sh run directory (results.tsv: round, server, metric, value; info.tsv; servers.tsv: name,
 kind, jar; order.tsv: round, servers in run order) into the Markdown report of benchmarks/results/.
 
-  report.py RAWDIR NAME NOTE
+  report.py RAWDIR[,RAWDIR...] NAME NOTE
+
+Several run directories (the same servers, the first one's order of them) are read as one run, their
+rounds numbered on: e.g. two invocations of 3 rounds, the second with the servers listed the other way
+round, so that each went first equally often.
 
 Per measure: each server's median over the rounds; each edge build against the first edge build listed
 (the median of the per-round ratios, and each round's ratio: their spread is the noise); with Ganesha
@@ -12,19 +16,27 @@ import os
 import statistics
 import sys
 
-raw, name, note = sys.argv[1], sys.argv[2], sys.argv[3]
+raws, name, note = sys.argv[1].split(","), sys.argv[2], sys.argv[3]
 
-rows = {}
-for line in open(os.path.join(raw, "results.tsv")):
-    parts = line.rstrip("\n").split("\t")
-    if len(parts) == 4:
-        try:
-            rows[(int(parts[0]), parts[1], parts[2])] = float(parts[3])
-        except ValueError:
-            pass
-info = [l.rstrip("\n").split("\t") for l in open(os.path.join(raw, "info.tsv")) if l.strip()]
-servers = [l.rstrip("\n").split("\t") for l in open(os.path.join(raw, "servers.tsv")) if l.strip()]
-order = [l.rstrip("\n").split("\t") for l in open(os.path.join(raw, "order.tsv")) if l.strip()]
+
+def tsv(raw, f):
+    return [l.rstrip("\n").split("\t") for l in open(os.path.join(raw, f)) if l.strip()]
+
+
+rows, info, order = {}, [], []
+servers = tsv(raws[0], "servers.tsv")
+for raw in raws:
+    first = len(order)  # rounds of the directories before this one
+    if sorted(s[0] for s in tsv(raw, "servers.tsv")) != sorted(s[0] for s in servers):
+        sys.exit("%s: other servers than %s" % (raw, raws[0]))
+    for parts in tsv(raw, "results.tsv"):
+        if len(parts) == 4:
+            try:
+                rows[(first + int(parts[0]), parts[1], parts[2])] = float(parts[3])
+            except ValueError:
+                pass
+    info += tsv(raw, "info.tsv")
+    order += [[str(first + int(o[0]))] + o[1:] for o in tsv(raw, "order.tsv")]
 labels = [s[0] for s in servers]
 edges = [s[0] for s in servers if s[1] == "edge"]
 ganesha = next((s[0] for s in servers if s[1] == "ganesha"), None)
@@ -137,7 +149,8 @@ vs_ref = edges[1:]
 multi = len(rounds) > 1
 
 print("# End-to-end benchmark: %s\n" % name)
-print("One run of `benchmarks/e2e.sh` on this machine (2 cores, shared with other builds: noisy; compare")
+print("%s of `benchmarks/e2e.sh` on this machine (2 cores, shared with other builds: noisy; compare"
+      % ("One run" if len(raws) == 1 else "%d runs" % len(raws)))
 print("the ratios, which were measured minutes apart in the same run). Parameters: %s.\n" % note)
 for s in servers:
     print("- `%s`: %s" % (s[0], "edge-nfsd, `%s`" % s[2] if s[1] == "edge" else "NFS-Ganesha (VFS FSAL)"))
@@ -201,4 +214,6 @@ if info:
         if len(i) > 3 and "%s %s" % (i[1], i[3]) not in seen:
             seen.append("%s %s" % (i[1], i[3]))
     print("\nMount options the kernel client negotiated: " + "; ".join(seen))
+if len(raws) > 1:
+    print("\nMerged from %d runs: %s." % (len(raws), ", ".join("`%s`" % os.path.basename(r) for r in raws)))
 print("\nRaw numbers (round, server, metric, value): `%s.tsv` beside this file." % name)
