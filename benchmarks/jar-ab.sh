@@ -9,6 +9,7 @@
 #   e.g. benchmarks/jar-ab.sh 3 6 lookup,metadata_mix prev=/tmp/prev.jar fd=nfs-server/target/edge-nfsd.jar
 # EXPORT_OPTS (default rw,sync,no_root_squash,insecure); the exports live under /var/tmp (ext4 here).
 # SESSIONS x SLOTS (default 2 x 4) is the load in flight: SESSIONS=1 SLOTS=1 measures one call at a time.
+# FILE_MIB (default 16): each session's file, written by write_1MiB, read by the READ phases (e2e.sh: 256).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
@@ -24,7 +25,7 @@ JAVA=${JAVA:-java}
 BJAR=$REPO/benchmarks/target/benchmarks.jar
 [[ -f $BJAR ]] || { echo "build first: mvn -B package -DskipTests" >&2; exit 2; }
 EXPORT_OPTS=${EXPORT_OPTS:-rw,sync,no_root_squash,insecure}
-SESSIONS=${SESSIONS:-2} SLOTS=${SLOTS:-4}
+SESSIONS=${SESSIONS:-2} SLOTS=${SLOTS:-4} FILE_MIB=${FILE_MIB:-16}
 JOPTS=$(. "$REPO/packaging/src/deb/etc/default" && echo "$EDGE_NFSD_JAVA_OPTS")
 WORK=$(mktemp -d /var/tmp/edge-jar-ab.XXXXXX)
 SERVER_PID=''
@@ -48,14 +49,14 @@ for r in $(seq 1 "$ROUNDS"); do
     SERVER_PID=$!
     for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
     "$JAVA" -cp "$BJAR" io.edgenfsd.bench.load.LoadGen --port "$port" --export "$WORK/exp" --sessions "$SESSIONS" --slots "$SLOTS" \
-      --file-mib 16 --seconds "$SECS" --pid "$SERVER_PID" --phases "$PHASES" >"$WORK/load.tsv"
+      --file-mib "$FILE_MIB" --seconds "$SECS" --pid "$SERVER_PID" --phases "$PHASES" >"$WORK/load.tsv"
     awk -F'\t' -v r="$r" -v b="${NAMES[$i]}" 'NR > 1 && $4 > 0 {
         printf "%s\t%s\t%s\t%.0f\t%.1f\t%.2f\t%.2f\n", r, b, $1, $6, $7 * 1e6 / $4, $9 / $4, $10 / $4 }' \
       "$WORK/load.tsv" | tee -a "$WORK/all.tsv"
     kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
   done
 done
-echo "round/build/phase/ops_per_s/server_cpu_us_per_op/loop_ctxt_per_op/worker_ctxt_per_op above ($SESSIONS sessions x $SLOTS slots);"
+echo "round/build/phase/ops_per_s/server_cpu_us_per_op/loop_ctxt_per_op/worker_ctxt_per_op above ($SESSIONS sessions x $SLOTS slots, $FILE_MIB MiB files);"
 echo "against ${NAMES[0]}, median over $ROUNDS rounds:"
 python3 - "$WORK/all.tsv" "${NAMES[@]}" <<'PY'
 import sys, statistics, collections
