@@ -2,8 +2,6 @@ package io.edgenfsd.vfs;
 
 import io.edgenfsd.export.Export;
 import io.edgenfsd.export.ExportTable;
-import io.edgenfsd.vfs.linux.At;
-import io.edgenfsd.vfs.linux.LinuxCalls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,15 +16,10 @@ class ObjectCacheTest {
     @TempDir
     Path tmp;
 
-    private static FsObject open(Path p) throws Exception {
-        int fd = At.openTrusted(p.toString(), LinuxCalls.O_PATH);
-        return new FsObject(fd, At.fstat(fd));
-    }
-
     @Test
     void theOneHandleOfAnObjectInItsExportIsFoundByDevAndInoButNotInAnotherExport() throws Exception {
         List<Export> ex = ExportTable.fromLines(List.of(tmp + "/a *(rw)", tmp + "/b *(rw)"), "test").exports();
-        FsObject o = open(Files.writeString(tmp.resolve("f"), "data"));
+        FsObject o = FsObjectRetireTest.open(Files.writeString(tmp.resolve("f"), "data"));
         ObjectCache cache = new ObjectCache(16);
         byte[] fh = {1, 2, 3};
         cache.put(fh, ex.get(0), o);
@@ -45,7 +38,7 @@ class ObjectCacheTest {
     void twoHandlesOfOneObjectOrARetiredObjectGiveNoAnswer() throws Exception {
         Export e = ExportTable.fromLines(List.of(tmp + " *(rw)"), "test").exports().get(0);
         Path f = Files.writeString(tmp.resolve("f"), "data");
-        FsObject o = open(f);
+        FsObject o = FsObjectRetireTest.open(f);
         ObjectCache cache = new ObjectCache(16);
         cache.put(new byte[] {1}, e, o);
         cache.put(new byte[] {2}, e, o);
