@@ -61,6 +61,10 @@ public final class FsObject {
             OPEN.decrementAndGet();
         }
 
+        synchronized boolean retired() {
+            return retired || closed;
+        }
+
         synchronized boolean pinned() {
             return pins > 0;
         }
@@ -150,6 +154,11 @@ public final class FsObject {
         if (!closer.pinned()) {
             retireAll(dev, ino);
         }
+    }
+
+    /** Whether this object's fd was let go of ({@link #retireAll}): it no longer reaches the inode. */
+    boolean isRetired() {
+        return closer.retired();
     }
 
     boolean isDirectory() {

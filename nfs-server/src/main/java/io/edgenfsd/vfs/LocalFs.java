@@ -468,9 +468,25 @@ public final class LocalFs {
             throw new NfsException(NfsStatus.NOENT, name); // a negative dentry: known not to exist
         }
         try {
-            return find(dir, name, client, false);
+            // the pin was opened as find would open it (O_PATH|O_NOFOLLOW, RESOLVE_BENEATH|NO_SYMLINKS|
+            // NO_MAGICLINKS|NO_XDEV): its statx says which object the name is now, and an object already
+            // cached is found by (dev, ino) without taking and sealing its kernel handle again
+            io.edgenfsd.vfs.linux.Stat st = At.fstat(pin);
+            if (st.dev() != d.dev || st.mountId() != d.mountId) {
+                return find(dir, name, client, false); // not this mount: the general path refuses or crosses
+            }
+            ObjectCache.Known k = cache.only(dir.export(), st.dev(), st.ino());
+            if (k != null) {
+                return Inode.real(dir.export(), k.handle(), k.object(), toStat(st), isRoot(dir.export(), st.dev(), st.ino()));
+            }
+            int fd = pin;
+            pin = -1;
+            return adopt(dir.export(), d, name, fd, st); // the pin becomes the object's fd
+        } catch (ErrnoException x) {
+            throw Errno.toNfs(x);
         } finally {
             At.close(pin);
+            Reference.reachabilityFence(d);
         }
     }
 
@@ -653,21 +669,24 @@ public final class LocalFs {
 
     /** Takes ownership of a freshly opened O_PATH fd of {@code name} in {@code d}, checks it, gives its inode. */
     private Inode adopt(Export e, FsObject d, String name, int fd) throws NfsException {
-        FsObject o;
         try {
-            io.edgenfsd.vfs.linux.Stat st = At.fstat(fd);
-            if (st.dev() != d.dev || (st.mountId() >= 0 && d.mountId >= 0 && st.mountId() != d.mountId)) {
-                At.close(fd);
-                throw notCrossed(name);
-            }
-            o = new FsObject(fd, st);
-            byte[] fh = handles.handleFor(e, o, d, name);
-            cache.put(fh, e, o);
-            return Inode.real(e, fh, o, toStat(st), isRoot(e, st.dev(), st.ino()));
+            return adopt(e, d, name, fd, At.fstat(fd));
         } catch (ErrnoException x) {
             At.close(fd);
             throw Errno.toNfs(x);
         }
+    }
+
+    /** {@link #adopt} with the fd's statx already read. */
+    private Inode adopt(Export e, FsObject d, String name, int fd, io.edgenfsd.vfs.linux.Stat st) throws NfsException {
+        if (st.dev() != d.dev || (st.mountId() >= 0 && d.mountId >= 0 && st.mountId() != d.mountId)) {
+            At.close(fd);
+            throw notCrossed(name);
+        }
+        FsObject o = new FsObject(fd, st); // owns the fd from here on
+        byte[] fh = handles.handleFor(e, o, d, name);
+        cache.put(fh, e, o);
+        return Inode.real(e, fh, o, toStat(st), isRoot(e, st.dev(), st.ino()));
     }
 
     /**

@@ -86,6 +86,37 @@ final class ObjectCache {
         }
     }
 
+    /** A cached handle with what it names. */
+    record Known(byte[] handle, FsObject object) {
+    }
+
+    /**
+     * The one handle of export {@code e} cached for object (dev, ino), or null when there is none or more
+     * than one (LOOKUP then takes the kernel handle, as it always did). While a cached object's fd is open
+     * its inode cannot be freed, so no other file on {@code dev} can have {@code ino} meanwhile; an object
+     * whose fd was retired (removed) is never the answer.
+     */
+    synchronized Known only(Export e, long dev, long ino) {
+        java.util.List<HandleKey> l = byObject.get(new FileKey(dev, ino));
+        if (l == null) {
+            return null;
+        }
+        Known k = null;
+        for (HandleKey h : l) {
+            Entry en = map.get(h);
+            if (en != null && en.export() == e) {
+                if (k != null) {
+                    return null;
+                }
+                k = new Known(h.bytes(), en.object());
+            }
+        }
+        if (k == null || k.object().dev != dev || k.object().ino != ino || k.object().isRetired()) {
+            return null;
+        }
+        return new Known(java.util.Arrays.copyOf(k.handle(), k.handle().length), k.object());
+    }
+
     synchronized void remove(byte[] handle) {
         HandleKey k = new HandleKey(handle);
         Entry e = map.remove(k);

@@ -15,7 +15,8 @@ class FsObjectRetireTest {
     @TempDir
     Path tmp;
 
-    private static FsObject open(Path p) throws Exception {
+    /** An O_PATH object of {@code p}, as LocalFs holds one. */
+    static FsObject open(Path p) throws Exception {
         int fd = At.openTrusted(p.toString(), LinuxCalls.O_PATH);
         return new FsObject(fd, At.fstat(fd));
     }

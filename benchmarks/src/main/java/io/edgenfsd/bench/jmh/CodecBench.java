@@ -50,7 +50,7 @@ public class CodecBench {
         readdirArgs = args(new Compound(1).sequence(session, 1, 0, 7).putfh(fh)
                 .readdir(0, new byte[8], 8192, 32768, CompoundBench.READDIR));
         out = PooledByteBufAllocator.DEFAULT.directBuffer(4096);
-        Path tmp = Files.createTempFile(Path.of("/var/tmp"), "edge-jmh-attr", "");
+        Path tmp = Files.createTempDirectory(Path.of("/var/tmp"), "edge-jmh-attr"); // an export is a directory
         io.edgenfsd.vfs.LocalFs fs = new io.edgenfsd.vfs.LocalFs(io.edgenfsd.export.ExportTable.fromLines(
                 java.util.List.of(tmp + " *(rw)"), "bench"), new io.edgenfsd.vfs.InMemoryHandleStore(),
                 io.edgenfsd.vfs.ThreadIdentity.NONE);
