@@ -117,8 +117,9 @@ print("Workload failures: %s." % (", ".join(fails) if fails else "none"))
 print("Per run, client boot to power-off (s): %s." % ", ".join(
     "%d %s %s" % (r, runs[r], vals.get((r, "client_s"), "–")) for r in order))
 print("Guest: boot %s s, hog VmRSS %s kB, alive at the end: %s, OOM lines in the kernel log: %s, "
-      "jar phase %s s.\n" % (guest.get("boot_s", "–"), guest.get("hog_rss_kb", "–"), guest.get("hog_alive", "–"),
-                            guest.get("oom_lines", "–"), guest.get("ab_phase_s", "–")))
+      "jar phase %s s, edge-nfsd's AppCDS archive %s kB.\n" % (
+          guest.get("boot_s", "–"), guest.get("hog_rss_kb", "–"), guest.get("hog_alive", "–"),
+          guest.get("oom_lines", "–"), guest.get("ab_phase_s", "–"), guest.get("cds_archive_kb", "–")))
 if ab:
     print("## edge-nfsd jar before/after the trimming (same boot)\n")
     print("old = the .deb of e1dc234 (10.0 MB jar), new = main (7.9 MB jar, JNA stub unpacked at install); "
