@@ -12,6 +12,7 @@
 #
 #   benchmarks/pi.sh [--deb FILE] [--old-deb FILE] [--order "edge knfsd ganesha edge"] [--hog-mib 512]
 #                    [--seq-mib 128] [--files 500] [--sqlite-tx 300] [--fio-seconds 15] [--tar-files 400]
+#                    [--name NAME]   (results/NAME.md and .tsv; default <date>-pi)
 #
 # Defaults are the issue's set made smaller (256 MiB, 2,000 files, 1,000 tx) so that four runs fit in
 # one TCG boot of about an hour on a shared 2-core host; the sizes used are printed in the results.
@@ -25,7 +26,7 @@ LOG_TAG=pi
 # shellcheck source=../it/arm-guest/lib.sh
 . "$HERE/../it/arm-guest/lib.sh"
 REPO=$IT_REPO
-DEB='' OLD_DEB='' ORDER="edge knfsd ganesha edge" HOG_MIB=512
+DEB='' OLD_DEB='' ORDER="edge knfsd ganesha edge" HOG_MIB=512 NAME=''
 SEQ_MIB=128 META_FILES=500 SQLITE_TX=300 FIO_SECONDS=15 TAR_FILES=400
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -38,6 +39,7 @@ while [[ $# -gt 0 ]]; do
     --sqlite-tx) SQLITE_TX=$2; shift 2 ;;
     --fio-seconds) FIO_SECONDS=$2; shift 2 ;;
     --tar-files) TAR_FILES=$2; shift 2 ;;
+    --name) NAME=$2; shift 2 ;;
     -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) it_die "unknown option $1" ;;
   esac
@@ -62,6 +64,7 @@ GUEST=$("$REPO/it/arm-guest/build-bench-image.sh" "$BASE" | tail -1) || it_die "
 it_log "bench image $GUEST after $((SECONDS - T0)) s: $(tr '\n' ',' <"$GUEST/packages")"
 
 DATE=$(date +%Y-%m-%d)
+NAME=${NAME:-$DATE-pi}
 STAMP=$(date +%Y%m%d-%H%M%S)
 OUT=$REPO/benchmarks/results
 RAW=$REPO/benchmarks/target/pi-$STAMP
@@ -138,9 +141,9 @@ it_stop_pid "$QPID" 5; QPID=
 it_log "ARM guest ran $((SECONDS - T1)) s, total $((SECONDS - T0)) s"
 cp -a "$JOB/pi.tsv" "$RAW/pi.tsv" 2>/dev/null || it_die "the guest wrote no pi.tsv (console: $RAW/arm-console.log)"
 cp -a "$JOB/logs" "$RAW/" 2>/dev/null
-cat "$RAW/pi.tsv" "$RAW/client.tsv" >"$OUT/$DATE-pi.tsv"
-python3 "$HERE/guest/pi-report.py" "$OUT/$DATE-pi.tsv" "$DATE" \
+cat "$RAW/pi.tsv" "$RAW/client.tsv" >"$OUT/$NAME.tsv"
+python3 "$HERE/guest/pi-report.py" "$OUT/$NAME.tsv" "$DATE" \
   "seq ${SEQ_MIB} MiB, ${META_FILES} files, ${SQLITE_TX} sqlite tx, fio ${FIO_SECONDS} s, tar ${TAR_FILES} files; hog ${HOG_MIB} MiB; order: ${ORDER}; client accel ${ACCEL}; $(tr '\n' ';' <"$GUEST/packages"); deb $(basename "$DEB")" \
-  >"$OUT/$DATE-pi.md"
-it_log "results: $OUT/$DATE-pi.md (raw: $RAW)"
-cat "$OUT/$DATE-pi.md"
+  >"$OUT/$NAME.md"
+it_log "results: $OUT/$NAME.md (raw: $RAW)"
+cat "$OUT/$NAME.md"

@@ -19,7 +19,9 @@ got=$(tar -C /mnt/b/tar -cf - . | tar -tf - | grep -vc '/$')
 t3=$(ms)
 rm -rf /mnt/b/tar
 t4=$(ms)
-[ "$got" -ge "$(grep -vc '/$' <(tar -tf /tmp/src.tar))" ] || fail "tar of the export lists $got files, source $want entries"
+# the source's files, without process substitution: the client guest has no /dev/fd
+wantf=$(tar -tf /tmp/src.tar | grep -vc '/$')
+[ "$got" -ge "$wantf" ] || fail "tar of the export lists $got files, source $wantf files ($want entries)"
 echo "INFO tar_entries $want ($(du -sk /tmp/src.tar | cut -f1) KiB)"
 awk -v x=$((t1 - t0)) -v c=$((t3 - t2)) -v r=$((t4 - t3)) \
   'BEGIN { printf "RESULT tar_extract_s %.1f\nRESULT tar_create_s %.1f\nRESULT tar_rm_s %.1f\n", x / 1000, c / 1000, r / 1000 }'
