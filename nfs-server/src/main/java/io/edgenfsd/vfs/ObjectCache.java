@@ -101,20 +101,22 @@ final class ObjectCache {
         if (l == null) {
             return null;
         }
-        Known k = null;
+        HandleKey found = null;
+        FsObject o = null;
         for (HandleKey h : l) {
             Entry en = map.get(h);
             if (en != null && en.export() == e) {
-                if (k != null) {
+                if (found != null) {
                     return null;
                 }
-                k = new Known(h.bytes(), en.object());
+                found = h;
+                o = en.object();
             }
         }
-        if (k == null || k.object().dev != dev || k.object().ino != ino || k.object().isRetired()) {
+        if (found == null || o.dev != dev || o.ino != ino || o.isRetired()) {
             return null;
         }
-        return new Known(java.util.Arrays.copyOf(k.handle(), k.handle().length), k.object());
+        return new Known(found.bytes().clone(), o);
     }
 
     synchronized void remove(byte[] handle) {
